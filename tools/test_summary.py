@@ -1,0 +1,73 @@
+"""Read an Odoo test log and print the closing line ``N passed, N failed``.
+
+Usage: test_summary.py LOGFILE ODOO_EXIT_CODE
+
+Exit status 0 only when tests ran, none failed or erred, none was skipped
+(a skipped tour means Chromium did not run: that is a failure here), no
+error was logged outside the tests, and odoo-bin itself exited 0.
+"""
+
+import re
+import sys
+
+LOG_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) "
+    r"(?P<logger>\S+): (?P<msg>.*)"
+)
+REPORT = re.compile(
+    r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<run>\d+) tests "
+    r"when loading database"
+)
+SKIPPED = re.compile(r"^skipped (?P<test>.*?) : (?P<reason>.*)")
+
+
+def main(path, odoo_rc):
+    failed = errors = run = None
+    log_errors = []
+    skipped = []
+    with open(path, encoding="utf-8", errors="replace") as log:
+        for line in log:
+            match = LOG_LINE.match(line)
+            if not match:
+                continue
+            msg = match["msg"]
+            report = REPORT.search(msg)
+            if report and match["logger"] == "odoo.tests.result":
+                failed, errors, run = (int(report[k]) for k in ("failed", "errors", "run"))
+                continue
+            if match["level"] in ("ERROR", "CRITICAL"):
+                log_errors.append(line.rstrip())
+            skip = SKIPPED.match(msg)
+            if skip:
+                skipped.append(f"{skip['test']}: {skip['reason']}")
+
+    problems = []
+    if run is None:
+        problems.append(
+            "Odoo printed no test report: the module did not install or the tests did not start"
+        )
+        run = failed = errors = 0
+    elif run == 0:
+        problems.append("no test ran")
+    if skipped:
+        problems.append(f"{len(skipped)} test(s) skipped (a tour that cannot run is a failure):")
+        problems.extend(f"    {s}" for s in skipped)
+    # errors logged by the tests themselves are already counted in the report
+    if log_errors and not (failed or errors):
+        problems.append(f"{len(log_errors)} error(s) logged outside the tests:")
+        problems.extend(f"    {e[:300]}" for e in log_errors[:20])
+    if odoo_rc != 0:
+        problems.append(f"odoo-bin exited with status {odoo_rc}")
+
+    bad = failed + errors + len(skipped)
+    if problems and not bad:
+        bad = 1
+    print()
+    for problem in problems:
+        print(f"[adv] {problem}", file=sys.stderr)
+    print(f"{run - failed - errors} passed, {bad} failed")
+    return 1 if problems or bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], int(sys.argv[2])))
