@@ -176,3 +176,11 @@ odoo_bin() {
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+# odoo_cmd SUBCOMMAND ARGS...: an odoo-bin subcommand (shell, i18n...) on our cluster
+odoo_cmd() {
+    local sub=$1
+    shift
+    "$PY" "$ODOO_SRC/odoo-bin" "$sub" --addons-path="$(odoo_addons_path)" \
+        --db_host=127.0.0.1 --db_port="$ADV_PGPORT" --db_user="$DB_USER" "$@"
+}

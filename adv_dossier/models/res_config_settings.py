@@ -1,0 +1,32 @@
+from odoo import api
+from odoo import fields
+from odoo import models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    adv_dossier_alias_name = fields.Char(
+        string="Dossier Alias",
+        compute="_compute_adv_dossier_alias_name",
+        readonly=False,
+        store=True,
+        help="An e-mail sent to this address opens a dossier, e.g. devis@your-company.fr.",
+    )
+    adv_dossier_alias_domain = fields.Char(related="company_id.alias_domain_id.name")
+
+    @api.depends("company_id")
+    def _compute_adv_dossier_alias_name(self):
+        for settings in self:
+            settings.adv_dossier_alias_name = (
+                settings.company_id.sudo().adv_dossier_alias_id.alias_name
+            )
+
+    def set_values(self):
+        res = super().set_values()
+        company = self.company_id
+        if (company.sudo().adv_dossier_alias_id.alias_name or False) != (
+            self.adv_dossier_alias_name or False
+        ):
+            company._adv_set_dossier_alias(self.adv_dossier_alias_name)
+        return res

@@ -1,0 +1,107 @@
+from odoo.fields import Command
+from odoo.tests import TransactionCase
+from odoo.tests import new_test_user
+
+
+class AdvDossierCommon(TransactionCase):
+    """Shared fixture: two companies, sales users of every kind, a customer and a product."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        cls.company = cls.env.company
+        cls.company_2 = cls.env["res.company"].create({"name": "Paysages du Sud"})
+        cls.salesman = new_test_user(
+            cls.env,
+            login="adv_sam",
+            name="Sam Vendeur",
+            email="sam@example.com",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.salesman_2 = new_test_user(
+            cls.env,
+            login="adv_lea",
+            name="Léa Vendeuse",
+            email="lea@example.com",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.salesman_all = new_test_user(
+            cls.env,
+            login="adv_ada",
+            name="Ada Assistante ADV",
+            email="ada@example.com",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        cls.sales_manager = new_test_user(
+            cls.env,
+            login="adv_max",
+            name="Max Directeur",
+            email="max@example.com",
+            groups="sales_team.group_sale_manager",
+        )
+        cls.user_company_2 = new_test_user(
+            cls.env,
+            login="adv_otto",
+            name="Otto Autre",
+            email="otto@example.com",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=cls.company_2.id,
+            company_ids=[Command.set(cls.company_2.ids)],
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Jardins du Rhône SARL",
+                "is_company": True,
+                "email": "contact@jardins-rhone.example",
+            }
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {
+                "name": "Claire Martin",
+                "parent_id": cls.customer.id,
+                "email": "claire.martin@jardins-rhone.example",
+                "phone": "+33 4 72 00 00 00",
+            }
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Olivier en pot", "list_price": 120.0, "type": "consu", "taxes_id": False}
+        )
+        cls.Dossier = cls.env["adv.dossier"]
+        cls.Stage = cls.env["adv.dossier.stage"]
+        cls.stage_request = cls.env.ref("adv_dossier.stage_request")
+        cls.stage_awaiting = cls.env.ref("adv_dossier.stage_awaiting_order")
+        cls.stage_order_to_do = cls.env.ref("adv_dossier.stage_order_to_do")
+        cls.stage_won = cls.env.ref("adv_dossier.stage_won")
+        cls.stage_lost = cls.env.ref("adv_dossier.stage_lost")
+
+    @classmethod
+    def _create_dossier(cls, **values):
+        vals = {
+            "title": "Aménagement du siège",
+            "partner_id": cls.customer.id,
+            "contact_id": cls.contact.id,
+            "customer_ref": "JR-2026-014",
+        }
+        vals.update(values)
+        return cls.env["adv.dossier"].create(vals)
+
+    @classmethod
+    def _create_quote(cls, dossier, qty=2, price=120.0, **values):
+        vals = {
+            "partner_id": dossier.partner_id.id,
+            "dossier_id": dossier.id,
+            "company_id": dossier.company_id.id,
+            "order_line": [
+                Command.create(
+                    {"product_id": cls.product.id, "product_uom_qty": qty, "price_unit": price}
+                )
+            ],
+        }
+        vals.update(values)
+        return cls.env["sale.order"].create(vals)
+
+    def _flush_tracking(self):
+        """Post the chatter messages (tracking, tray e-mails) as at the end of a request."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()

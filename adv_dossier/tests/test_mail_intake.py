@@ -1,0 +1,125 @@
+from datetime import UTC
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+from email.utils import make_msgid
+
+from odoo.tests import Form
+from odoo.tests import tagged
+
+from .common import AdvDossierCommon
+
+
+@tagged("post_install", "-at_install")
+class TestMailIntake(AdvDossierCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        AliasDomain = cls.env["mail.alias.domain"]
+        cls.domain_1 = AliasDomain.create(
+            {"name": "jardins-clement.example", "company_ids": cls.company.ids}
+        )
+        cls.domain_2 = AliasDomain.create(
+            {"name": "paysages-sud.example", "company_ids": cls.company_2.ids}
+        )
+        cls.company.alias_domain_id = cls.domain_1
+        cls.company_2.alias_domain_id = cls.domain_2
+        cls.company._adv_set_dossier_alias("devis")
+        cls.company_2._adv_set_dossier_alias("devis")
+
+    def _message(self, to, subject, sender, body, attachments=(), in_reply_to=None):
+        msg = EmailMessage()
+        msg["From"] = sender
+        msg["To"] = to
+        msg["Subject"] = subject
+        msg["Date"] = format_datetime(datetime(2026, 11, 20, 9, 30, tzinfo=UTC))
+        msg["Message-Id"] = make_msgid(domain="mail.example")
+        if in_reply_to:
+            msg["In-Reply-To"] = in_reply_to
+            msg["References"] = in_reply_to
+        msg.set_content(body)
+        for filename, content, maintype, subtype in attachments:
+            msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
+        return msg
+
+    def _process(self, msg):
+        thread_id = self.env["mail.thread"].sudo().message_process(None, msg.as_string())
+        return self.env["adv.dossier"].browse(thread_id)
+
+    def test_email_opens_dossier_for_known_contact(self):
+        """An e-mail to devis@ opens a dossier for the contact who wrote it, with its attachments."""
+        msg = self._message(
+            "devis@jardins-clement.example",
+            "Demande de devis : haie de lauriers",
+            "Claire Martin <claire.martin@jardins-rhone.example>",
+            "Bonjour,\nmerci de nous chiffrer 40 m de haie.\nClaire",
+            attachments=[("plan-haie.pdf", b"%PDF-1.4 plan", "application", "pdf")],
+        )
+        dossier = self._process(msg)
+        self.assertEqual(dossier._name, "adv.dossier")
+        self.assertEqual(dossier.title, "Demande de devis : haie de lauriers")
+        self.assertEqual(dossier.contact_id, self.contact)
+        self.assertEqual(dossier.partner_id, self.customer)
+        self.assertEqual(dossier.company_id, self.company)
+        self.assertEqual(dossier.request_channel, "email")
+        self.assertEqual(dossier.request_date, datetime(2026, 11, 20, 9, 30))
+        self.assertFalse(dossier.user_id, "the mail gateway does not become the responsible")
+        self.assertTrue(dossier.name.startswith("DOS/"))
+        incoming = dossier.message_ids.filtered(lambda m: m.message_type == "email")
+        self.assertEqual(len(incoming), 1)
+        self.assertIn("merci de nous chiffrer 40 m de haie", incoming.body)
+        self.assertEqual(dossier.document_ids.mapped("name"), ["plan-haie.pdf"])
+        self.assertEqual(dossier.document_ids.adv_document_type, "customer_attachment")
+        self.assertIn(self.contact, dossier.message_partner_ids, "the customer follows the dossier")
+
+        # the customer's reply lands on the same dossier
+        reply = self._message(
+            "devis@jardins-clement.example",
+            "Re: Demande de devis : haie de lauriers",
+            "Claire Martin <claire.martin@jardins-rhone.example>",
+            "Voici notre bon de commande.",
+            attachments=[("Bon de commande 4512.pdf", b"%PDF-1.4 bc", "application", "pdf")],
+            in_reply_to=msg["Message-Id"],
+        )
+        count = self.Dossier.search_count([])
+        self.assertEqual(self._process(reply), dossier)
+        self.assertEqual(self.Dossier.search_count([]), count, "no second dossier")
+        dossier.invalidate_recordset()
+        self.assertEqual(len(dossier.document_ids), 2)
+        self.assertTrue(dossier.has_customer_po)
+
+    def test_email_from_unknown_sender_creates_prospect_contact(self):
+        """An unknown sender becomes a new contact; a second company's alias opens its own dossier."""
+        msg = self._message(
+            "devis@paysages-sud.example",
+            "Entretien du parc",
+            '"Marc Durand" <m.durand@nouveau-client.example>',
+            "Pouvez-vous passer nous voir ?",
+        )
+        dossier = self._process(msg)
+        self.assertEqual(dossier.company_id, self.company_2)
+        contact = self.env["res.partner"].search(
+            [("email", "=", "m.durand@nouveau-client.example")]
+        )
+        self.assertEqual(len(contact), 1)
+        self.assertEqual(contact.name, "Marc Durand")
+        self.assertEqual(dossier.partner_id, contact.commercial_partner_id)
+        self.assertTrue(dossier.name.startswith("DOS/"))
+        self.assertIn("m.durand@nouveau-client.example", dossier.email_from)
+        self.assertEqual(contact.email, "m.durand@nouveau-client.example")
+
+    def test_alias_in_sales_settings(self):
+        """The alias is set, renamed and removed from the Sales settings, per company."""
+        settings = Form(self.env["res.config.settings"])
+        self.assertEqual(settings.adv_dossier_alias_name, "devis")
+        self.assertEqual(settings.adv_dossier_alias_domain, "jardins-clement.example")
+        settings.adv_dossier_alias_name = "demandes"
+        settings.save().execute()
+        alias = self.company.adv_dossier_alias_id
+        self.assertEqual(alias.alias_full_name, "demandes@jardins-clement.example")
+        self.assertEqual(alias.alias_model_id.model, "adv.dossier")
+        settings = Form(self.env["res.config.settings"])
+        settings.adv_dossier_alias_name = False
+        settings.save().execute()
+        self.assertFalse(self.company.adv_dossier_alias_id)
+        self.assertFalse(alias.exists())
