@@ -159,7 +159,17 @@ ensure_pg() {
 psql_admin() { PGPASSWORD='' psql -X -h 127.0.0.1 -p "$ADV_PGPORT" -U "$PG_OS_USER" -d postgres "$@"; }
 
 stop_pg_if_started() {
+    # stop the cluster we started, unless another program (a tools/run, a second
+    # tools/test) is still connected to it
     if [ -n "$PG_STARTED_HERE" ]; then
+        local others
+        others=$(psql_admin -tAc "SELECT count(*) FROM pg_stat_activity
+                 WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()" 2>/dev/null || echo 0)
+        if [ "${others:-0}" != 0 ]; then
+            say "PostgreSQL left running: $others other connection(s)"
+            PG_STARTED_HERE=
+            return 0
+        fi
         say "stopping PostgreSQL"
         as_pg "$PG_BINDIR/pg_ctl" -D "$ADV_PGDATA" -m fast -w stop >/dev/null 2>&1 || true
         PG_STARTED_HERE=

@@ -7,3 +7,6 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import sale_order
+from . import account_payment_term
+from . import adv_lost_reason
+from . import adv_quote_version

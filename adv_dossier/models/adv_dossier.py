@@ -3,10 +3,7 @@ import difflib
 import re
 import unicodedata
 
-from odoo import api
-from odoo import fields
-from odoo import models
-from odoo import tools
+from odoo import api, fields, models, tools
 from odoo.fields import Domain
 
 PRIORITIES = [
@@ -137,6 +134,7 @@ class AdvDossier(models.Model):
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
 
     order_ids = fields.One2many("sale.order", "dossier_id", string="Quotes and Orders")
+    quote_version_ids = fields.One2many("adv.quote.version", "dossier_id", string="Versions Sent")
     quotation_count = fields.Integer(compute="_compute_sale_counts", string="Quotes")
     order_count = fields.Integer(compute="_compute_sale_counts", string="Orders")
     invoice_ids = fields.Many2many(

@@ -1,7 +1,6 @@
 from random import randint
 
-from odoo import fields
-from odoo import models
+from odoo import fields, models
 
 
 class AdvDossierTag(models.Model):

@@ -1,8 +1,6 @@
 import re
 
-from odoo import api
-from odoo import fields
-from odoo import models
+from odoo import api, fields, models
 
 DOCUMENT_TYPES = [
     ("customer_email", "Customer E-mail"),

@@ -1,35 +1,104 @@
-from odoo import fields
-from odoo import models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    adv_followup_days = fields.Integer(
+        string="Follow Up Quotes After (days)",
+        default=15,
+        help="Days after a quote was sent before a follow-up activity is scheduled. 0 disables it.",
+    )
+    adv_lost_after_days = fields.Integer(
+        string="Mark Quotes Lost After (days)",
+        default=30,
+        help="Days after the validity date before an unanswered quote is marked lost "
+        "(reason: no answer). 0 never marks them.",
+    )
+    adv_default_payment_term_id = fields.Many2one(
+        "account.payment.term",
+        string="Default Customer Payment Term",
+        default=lambda self: self.env.ref(
+            "account.account_payment_term_45days", raise_if_not_found=False
+        ),
+        help="Proposed when a prospect's first order completes its customer file.",
+    )
+    adv_customer_code_sequence_id = fields.Many2one(
+        "ir.sequence",
+        string="Customer Account Codes",
+        copy=False,
+        help="Numbering of the customer account codes (C…) written to the customer's reference.",
+    )
+    adv_order_numbering = fields.Boolean(
+        string="Own Order Numbers",
+        compute="_compute_adv_order_numbering",
+        store=True,
+        readonly=False,
+        help="At confirmation, the order gets its own number; the quote number stays on it.",
+    )
+    adv_order_sequence_id = fields.Many2one("ir.sequence", string="Order Numbering", copy=False)
 
     adv_dossier_sequence_id = fields.Many2one("ir.sequence", string="Dossier Numbering", copy=False)
     adv_dossier_alias_id = fields.Many2one(
         "mail.alias", string="Dossier E-mail Alias", copy=False, ondelete="set null"
     )
 
+    @api.depends("country_id")
+    def _compute_adv_order_numbering(self):
+        for company in self:
+            if not company.adv_order_numbering:
+                company.adv_order_numbering = company.country_id.code == "FR"
+
     def _adv_dossier_sequence(self):
         """The company's own dossier sequence, created the first time it is needed."""
+        return self._adv_sequence(
+            "adv_dossier_sequence_id",
+            self.env._("Dossiers"),
+            "adv.dossier",
+            "DOS/%(range_year)s/",
+            5,
+            True,
+        )
+
+    def _adv_sequence(self, field_name, name, code, prefix, padding, use_date_range):
         self.ensure_one()
-        if not self.adv_dossier_sequence_id:
+        if not self[field_name]:
             sequence = (
                 self.env["ir.sequence"]
                 .sudo()
                 .create(
                     {
-                        "name": self.env._("Dossiers (%s)", self.name),
-                        "code": "adv.dossier",
-                        "prefix": "DOS/%(range_year)s/",
-                        "padding": 5,
-                        "use_date_range": True,
+                        "name": f"{name} ({self.name})",
+                        "code": code,
+                        "prefix": prefix,
+                        "padding": padding,
+                        "use_date_range": use_date_range,
                         "company_id": self.id,
                     }
                 )
             )
-            self.sudo().adv_dossier_sequence_id = sequence
-        return self.adv_dossier_sequence_id.sudo()
+            self.sudo()[field_name] = sequence
+        return self[field_name].sudo()
+
+    def _adv_order_sequence(self):
+        return self._adv_sequence(
+            "adv_order_sequence_id",
+            self.env._("Sales Orders"),
+            "adv.sale.order",
+            "CMD/%(range_year)s/",
+            5,
+            True,
+        )
+
+    def _adv_customer_code_sequence(self):
+        return self._adv_sequence(
+            "adv_customer_code_sequence_id",
+            self.env._("Customer Account Codes"),
+            "adv.customer.code",
+            "C",
+            5,
+            False,
+        )
 
     def _adv_set_dossier_alias(self, alias_name):
         """Create, rename or remove the e-mail alias that opens dossiers."""

@@ -1,6 +1,4 @@
-from odoo import api
-from odoo import fields
-from odoo import models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -14,6 +12,12 @@ class ResConfigSettings(models.TransientModel):
         help="An e-mail sent to this address opens a dossier, e.g. devis@your-company.fr.",
     )
     adv_dossier_alias_domain = fields.Char(related="company_id.alias_domain_id.name")
+    adv_followup_days = fields.Integer(related="company_id.adv_followup_days", readonly=False)
+    adv_lost_after_days = fields.Integer(related="company_id.adv_lost_after_days", readonly=False)
+    adv_default_payment_term_id = fields.Many2one(
+        related="company_id.adv_default_payment_term_id", readonly=False
+    )
+    adv_order_numbering = fields.Boolean(related="company_id.adv_order_numbering", readonly=False)
 
     @api.depends("company_id")
     def _compute_adv_dossier_alias_name(self):

@@ -1,5 +1,10 @@
-from odoo import fields
-from odoo import models
+from stdnum.eu import vat as eu_vat
+from stdnum.fr import siren as fr_siren
+from stdnum.fr import siret as fr_siret
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 
 
 class ResPartner(models.Model):
@@ -7,7 +12,17 @@ class ResPartner(models.Model):
 
     adv_dossier_ids = fields.One2many("adv.dossier", "commercial_partner_id", string="Dossiers")
     adv_dossier_count = fields.Integer(compute="_compute_adv_dossier_count", string="Dossier Count")
+    adv_customer_state = fields.Selection(
+        [("prospect", "Prospect"), ("customer", "Customer")],
+        string="Customer Status",
+        compute="_compute_adv_customer_state",
+        search="_search_adv_customer_state",
+        help="A partner is a prospect until its first confirmed order.",
+    )
 
+    # ------------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------------
     def _compute_adv_dossier_count(self):
         commercial = self.commercial_partner_id
         counts = dict(
@@ -22,6 +37,145 @@ class ResPartner(models.Model):
         for partner in self:
             partner.adv_dossier_count = counts.get(partner.commercial_partner_id, 0)
 
+    def _adv_customer_ids(self, commercial_ids=None):
+        """Commercial partners with at least one confirmed order (any company)."""
+        domain = Domain("state", "=", "sale")
+        if commercial_ids is not None:
+            domain &= Domain("partner_id.commercial_partner_id", "in", commercial_ids)
+        groups = self.env["sale.order"].sudo()._read_group(domain, ["partner_id"])
+        return {partner.commercial_partner_id.id for (partner,) in groups}
+
+    @api.depends("commercial_partner_id")
+    def _compute_adv_customer_state(self):
+        customers = self._adv_customer_ids(self.commercial_partner_id.ids)
+        for partner in self:
+            partner.adv_customer_state = (
+                "customer" if partner.commercial_partner_id.id in customers else "prospect"
+            )
+
+    def _search_adv_customer_state(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        customers = list(self._adv_customer_ids())
+        in_customers = Domain("commercial_partner_id", "in", customers)
+        wanted = set(value)
+        if wanted >= {"customer", "prospect"}:
+            result = Domain.TRUE
+        elif "customer" in wanted:
+            result = in_customers
+        elif "prospect" in wanted:
+            result = ~in_customers
+        else:
+            result = Domain.FALSE
+        return result if operator == "in" else ~result
+
+    # ------------------------------------------------------------------
+    # Customer file
+    # ------------------------------------------------------------------
+    def _adv_is_french_company(self):
+        self.ensure_one()
+        return self.is_company and self.country_id.code == "FR"
+
+    def _adv_customer_file_missing(self, company):
+        """What the customer file still lacks before a first order (field names)."""
+        self.ensure_one()
+        partner = self.with_company(company)
+        missing = []
+        if partner._adv_is_french_company() and not partner.company_registry:
+            missing.append("company_registry")
+        if (
+            partner.is_company
+            and not partner.vat
+            and partner.country_id.code in self._adv_eu_countries()
+        ):
+            missing.append("vat")
+        if not (partner.street and partner.zip and partner.city and partner.country_id):
+            missing.append("address")
+        if not partner.property_payment_term_id:
+            missing.append("property_payment_term_id")
+        if not partner.property_inbound_payment_method_line_id and partner._adv_inbound_methods(
+            company
+        ):
+            missing.append("property_inbound_payment_method_line_id")
+        if not partner.ref:
+            missing.append("ref")
+        return missing
+
+    @api.model
+    def _adv_eu_countries(self):
+        return set(self.env.ref("base.europe").country_ids.mapped("code"))
+
+    @api.model
+    def _adv_inbound_methods(self, company):
+        return self.env["account.payment.method.line"].search(
+            [
+                ("payment_type", "=", "inbound"),
+                ("journal_id.active", "=", True),
+                ("company_id", "parent_of", company.id),
+            ]
+        )
+
+    @api.model
+    def _adv_check_siren_siret(self, number):
+        """A French SIREN (9 digits) or SIRET (14 digits) with a valid checksum, compacted."""
+        compact = (number or "").replace(" ", "").replace(".", "")
+        if len(compact) == 14 and fr_siret.is_valid(compact):
+            return compact
+        if len(compact) == 9 and fr_siren.is_valid(compact):
+            return compact
+        raise ValidationError(
+            self.env._(
+                "%(number)s is not a valid SIREN (9 digits) or SIRET (14 digits): "
+                "check the digits, their checksum is wrong.",
+                number=number,
+            )
+        )
+
+    @api.model
+    def _adv_check_vat(self, vat, siren=None):
+        """A VAT number of the right format; for France, its SIREN must match the company's."""
+        compact = eu_vat.compact(vat or "")
+        if not eu_vat.is_valid(compact):
+            raise ValidationError(
+                self.env._("%(vat)s is not a valid VAT number (e.g. FR 12 345678901).", vat=vat)
+            )
+        if siren and compact.startswith("FR") and compact[-9:] != siren[:9]:
+            raise ValidationError(
+                self.env._(
+                    "The VAT number %(vat)s does not match the SIREN %(siren)s.",
+                    vat=vat,
+                    siren=siren[:9],
+                )
+            )
+        return compact
+
+    def _adv_next_customer_code(self, company):
+        """A customer account code (C…) free in ``company``."""
+        sequence = company._adv_customer_code_sequence()
+        for _attempt in range(1000):
+            code = sequence.next_by_id()
+            if not self._adv_customer_code_taken(code, company):
+                return code
+        raise ValidationError(self.env._("No free customer account code: check the numbering."))
+
+    def _adv_customer_code_taken(self, code, company):
+        return bool(
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    ("ref", "=", code),
+                    ("commercial_partner_id", "not in", self.commercial_partner_id.ids),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                limit=1,
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
     def action_view_adv_dossiers(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("adv_dossier.action_adv_dossier")

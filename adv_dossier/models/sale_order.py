@@ -1,11 +1,26 @@
-from odoo import api
-from odoo import fields
-from odoo import models
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_round
+
+from .adv_quote_version import TOTAL_KEYS
+
+QUOTE_STATES = [
+    ("draft", "Draft"),
+    ("awaiting", "Awaiting Order"),
+    ("won", "Closed Won"),
+    ("lost", "Closed Lost"),
+    ("cancel", "Cancelled"),
+]
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
     dossier_id = fields.Many2one(
         "adv.dossier",
         index="btree_not_null",
@@ -16,7 +31,68 @@ class SaleOrder(models.Model):
         help="The customer project this quote belongs to.",
     )
     commercial_partner_id = fields.Many2one(related="partner_id.commercial_partner_id")
+    adv_quote_state = fields.Selection(
+        QUOTE_STATES,
+        string="Quote State",
+        compute="_compute_adv_quote_state",
+        store=True,
+        index=True,
+        help="Draft; awaiting order once sent or printed for the customer; closed won once "
+        "confirmed; closed lost when the customer did not follow up.",
+    )
+    adv_lost_reason_id = fields.Many2one(
+        "adv.lost.reason", string="Lost Reason", readonly=True, copy=False, tracking=True
+    )
+    adv_lost_comment = fields.Text(string="Lost Comment", readonly=True, copy=False)
+    adv_sent_date = fields.Datetime(
+        string="Sent On",
+        readonly=True,
+        copy=False,
+        help="When the last version of the quote was sent or printed for the customer.",
+    )
+    adv_followup_done = fields.Boolean(
+        string="Follow-up Scheduled",
+        readonly=True,
+        copy=False,
+        help="The follow-up activity of the last version sent was scheduled.",
+    )
+    adv_quote_number = fields.Char(
+        string="Quote Number",
+        readonly=True,
+        copy=False,
+        index="trigram",
+        help="The number the quote had before it became an order with its own number.",
+    )
+    adv_version_ids = fields.One2many("adv.quote.version", "order_id", string="Versions Sent")
+    adv_version_count = fields.Integer(compute="_compute_adv_version_count", string="Version Count")
 
+    # ------------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------------
+    @property
+    def _rec_names_search(self):
+        return [*super()._rec_names_search, "adv_quote_number"]
+
+    @api.depends("state", "adv_lost_reason_id")
+    def _compute_adv_quote_state(self):
+        for order in self:
+            if order.state == "sale":
+                order.adv_quote_state = "won"
+            elif order.state == "cancel":
+                order.adv_quote_state = "lost" if order.adv_lost_reason_id else "cancel"
+            elif order.state == "sent":
+                order.adv_quote_state = "awaiting"
+            else:
+                order.adv_quote_state = "draft"
+
+    @api.depends("adv_version_ids")
+    def _compute_adv_version_count(self):
+        for order in self:
+            order.adv_version_count = len(order.adv_version_ids)
+
+    # ------------------------------------------------------------------
+    # Onchange
+    # ------------------------------------------------------------------
     @api.onchange("dossier_id")
     def _onchange_dossier_id(self):
         dossier = self.dossier_id
@@ -33,3 +109,275 @@ class SaleOrder(models.Model):
             "res_id": self.dossier_id.id,
             "view_mode": "form",
         }
+
+    # ------------------------------------------------------------------
+    # Versions sent to the customer
+    # ------------------------------------------------------------------
+    def _adv_snapshot(self):
+        """What the customer sees of the quote: its lines and totals."""
+        self.ensure_one()
+        price_digits = self.env["decimal.precision"].precision_get("Product Price")
+        lines = []
+        for line in self.order_line.sorted(lambda sol: (sol.sequence, sol.id)):
+            lines.append(
+                {
+                    "key": line.id,
+                    "display_type": line.display_type or "",
+                    "product": line.product_id.display_name or "",
+                    "description": line.name or "",
+                    "quantity": float_round(line.product_uom_qty, precision_digits=6),
+                    "uom": line.product_uom_id.name or "",
+                    "price_unit": float_round(line.price_unit, precision_digits=price_digits),
+                    "discount": float_round(line.discount, precision_digits=6),
+                    "taxes": ", ".join(sorted(line.tax_ids.mapped("name"))),
+                }
+            )
+        snapshot = {"lines": lines}
+        for key in TOTAL_KEYS:
+            snapshot[key] = self.currency_id.round(self[key])
+        return snapshot
+
+    def _adv_last_version(self):
+        self.ensure_one()
+        return self.adv_version_ids.sorted("version", reverse=True)[:1]
+
+    def _adv_changes_since_sent(self):
+        """Line by line differences between the quote and the last version the customer received."""
+        self.ensure_one()
+        last = self._adv_last_version()
+        if not last:
+            return []
+        return last._diff(self._adv_snapshot())
+
+    def _adv_record_version(self, channel):
+        """Keep the version of the quotes sent or printed for the customer (v1, v2...).
+
+        A version identical to the last one is not kept twice.
+        """
+        Version = self.env["adv.quote.version"].sudo()
+        now = fields.Datetime.now()
+        for order in self.filtered(lambda o: o.state in ("draft", "sent")):
+            snapshot = order._adv_snapshot()
+            last = order._adv_last_version()
+            if last and last.content == snapshot:
+                continue
+            Version.create(
+                {
+                    "order_id": order.id,
+                    "version": (last.version or 0) + 1,
+                    "date": now,
+                    "channel": channel,
+                    "currency_id": order.currency_id.id,
+                    "amount_untaxed": snapshot["amount_untaxed"],
+                    "amount_tax": snapshot["amount_tax"],
+                    "amount_total": snapshot["amount_total"],
+                    "content": snapshot,
+                }
+            )
+            order.sudo().write({"adv_sent_date": now, "adv_followup_done": False})
+        self.dossier_id._move_to_stage_code("awaiting_order")
+
+    def action_quotation_sent(self):
+        res = super().action_quotation_sent()
+        self._adv_record_version("manual")
+        return res
+
+    def message_post(self, **kwargs):
+        if self.env.context.get("mark_so_as_sent"):
+            self._adv_record_version("email")
+        return super().message_post(**kwargs)
+
+    def _adv_mark_printed(self):
+        """The quote was printed for the customer: it now awaits the order."""
+        drafts = self.filtered(lambda o: o.state == "draft")
+        if drafts:
+            drafts.write({"state": "sent"})
+        self._adv_record_version("print")
+
+    # ------------------------------------------------------------------
+    # Lost quotes
+    # ------------------------------------------------------------------
+    def _adv_mark_lost(self, reason, comment=False):
+        """Cancel the quotes as lost for ``reason``; close the dossiers whose quotes are all lost."""
+        quotes = self.filtered(lambda o: o.state in ("draft", "sent"))
+        if quotes != self:
+            raise UserError(self.env._("Only quotes that are not confirmed can be marked as lost."))
+        quotes._action_cancel()
+        quotes.write({"adv_lost_reason_id": reason.id, "adv_lost_comment": comment or False})
+        for quote in quotes:
+            body = self.env._("Quote marked as lost: %(reason)s", reason=reason.name)
+            quote.message_post(
+                body=body + (f"\n{comment}" if comment else ""), subtype_xmlid="mail.mt_note"
+            )
+        for dossier in quotes.dossier_id:
+            states = set(dossier.order_ids.mapped("adv_quote_state")) - {"cancel"}
+            if states == {"lost"}:
+                dossier._move_to_stage_code("lost")
+                dossier.message_post(
+                    body=self.env._(
+                        "Every quote of the dossier is lost: the dossier is closed and filed."
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+                dossier.action_archive()
+        return True
+
+    def action_adv_mark_lost(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mark as Lost"),
+            "res_model": "adv.sale.order.lost",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": self.ids},
+        }
+
+    # ------------------------------------------------------------------
+    # Confirmation
+    # ------------------------------------------------------------------
+    def action_confirm(self):
+        """From the web client (``adv_confirm_check`` in the button's context), check the
+        quote was not changed since it was sent and that the customer file is complete
+        first: a wizard says what to do when not."""
+        if self.env.context.get("adv_confirm_check") and not self.env.context.get(
+            "adv_confirm_checked"
+        ):
+            for order in self:
+                if order._adv_confirmation_problems():
+                    return order._adv_confirmation_wizard_action()
+        for order in self:
+            error = order._confirmation_error_message()
+            if error:
+                raise UserError(error)
+        self._adv_assign_order_number()
+        return super().action_confirm()
+
+    def _adv_confirmation_problems(self):
+        """What keeps the order from being confirmed as it is: changes since sent, customer file."""
+        self.ensure_one()
+        problems = []
+        if self._adv_changes_since_sent():
+            problems.append("changes")
+        if self.partner_id.commercial_partner_id._adv_customer_file_missing(self.company_id):
+            problems.append("customer_file")
+        return problems
+
+    def _adv_confirmation_wizard_action(self):
+        self.ensure_one()
+        wizard = self.env["adv.order.confirm"].create({"order_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Confirm the Order"),
+            "res_model": "adv.order.confirm",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _adv_assign_order_number(self):
+        """French practice: the order gets its own number; the quote number stays on it."""
+        for order in self.filtered(
+            lambda o: o.state in ("draft", "sent") and not o.adv_quote_number
+        ):
+            if not order.company_id.adv_order_numbering:
+                continue
+            number = order.company_id._adv_order_sequence().next_by_id(
+                sequence_date=fields.Date.context_today(order)
+            )
+            order.write({"adv_quote_number": order.name, "name": number})
+
+    def _action_confirm(self):
+        res = super()._action_confirm()
+        self.dossier_id._move_to_stage_code("order_to_do")
+        return res
+
+    # ------------------------------------------------------------------
+    # Scheduled action
+    # ------------------------------------------------------------------
+    BATCH_SIZE = 100
+
+    @api.model
+    def _adv_cron_quote_follow_up(self):
+        """Daily, per company: a follow-up activity N days after a quote was sent; the quote
+        marked lost ("no answer") M days after its validity date.
+
+        Batches are committed as they are done when run by the scheduler; every record is
+        locked and checked again before it is changed, so a rerun, a crash or a manual run
+        at the same time never schedules an activity twice.
+        """
+        for company in self.env["res.company"].search([]):
+            orders = self.with_company(company)
+            if not orders._adv_follow_up_sent_quotes(company):
+                return
+            if not orders._adv_lose_unanswered_quotes(company):
+                return
+
+    def _adv_commit_progress(self, processed, remaining):
+        if self.env.context.get("ir_cron_progress_id"):
+            return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
+        return float("inf")
+
+    def _adv_follow_up_sent_quotes(self, company):
+        if not company.adv_followup_days:
+            return True
+        activity_type = self.env.ref("adv_dossier.mail_activity_type_quote_follow_up")
+        today = fields.Date.context_today(self)
+        domain = [
+            ("company_id", "=", company.id),
+            ("state", "=", "sent"),
+            ("adv_followup_done", "=", False),
+            (
+                "adv_sent_date",
+                "<=",
+                fields.Datetime.now() - timedelta(days=company.adv_followup_days),
+            ),
+        ]
+        quotes = self.search(domain)
+        for start in range(0, len(quotes), self.BATCH_SIZE):
+            batch = (
+                quotes[start : start + self.BATCH_SIZE]
+                .try_lock_for_update()
+                .filtered_domain(domain)
+            )
+            for quote in batch:
+                quote.activity_schedule(
+                    activity_type_id=activity_type.id,
+                    summary=self.env._("Follow up the quote"),
+                    user_id=(quote.user_id or quote.dossier_id.user_id or self.env.user).id,
+                    date_deadline=today,
+                )
+            batch.adv_followup_done = True
+            done = start + self.BATCH_SIZE
+            if not self._adv_commit_progress(len(batch), remaining=max(len(quotes) - done, 0)):
+                return False
+        return True
+
+    def _adv_lose_unanswered_quotes(self, company):
+        reason = self.env.ref("adv_dossier.lost_reason_no_answer", raise_if_not_found=False)
+        if not company.adv_lost_after_days or not reason:
+            return True
+        today = fields.Date.context_today(self)
+        domain = [
+            ("company_id", "=", company.id),
+            ("state", "in", ("draft", "sent")),
+            ("validity_date", "!=", False),
+            ("validity_date", "<", today - timedelta(days=company.adv_lost_after_days)),
+        ]
+        quotes = self.search(domain)
+        for start in range(0, len(quotes), self.BATCH_SIZE):
+            batch = (
+                quotes[start : start + self.BATCH_SIZE]
+                .try_lock_for_update()
+                .filtered_domain(domain)
+            )
+            if batch:
+                batch._adv_mark_lost(
+                    reason.with_context(lang=company.partner_id.lang),
+                    self.with_context(lang=company.partner_id.lang).env._(
+                        "No answer from the customer after the validity date."
+                    ),
+                )
+            done = start + self.BATCH_SIZE
+            if not self._adv_commit_progress(len(batch), remaining=max(len(quotes) - done, 0)):
+                return False
+        return True

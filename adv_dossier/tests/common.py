@@ -1,6 +1,5 @@
 from odoo.fields import Command
-from odoo.tests import TransactionCase
-from odoo.tests import new_test_user
+from odoo.tests import TransactionCase, new_test_user
 
 
 class AdvDossierCommon(TransactionCase):

@@ -1,11 +1,8 @@
-from datetime import UTC
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid
 
-from odoo.tests import Form
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import AdvDossierCommon
 

@@ -1,6 +1,6 @@
 import io
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools.pdf import PdfReader
 
 from .common import AdvDossierCommon
@@ -51,11 +51,19 @@ class TestCoverSheet(AdvDossierCommon):
         for expected in ("Raison sociale", "Bon de commande client", "Demande – chiffrage"):
             self.assertTrue(expected in html, f"{expected!r} missing from the French cover sheet")
 
+
+@tagged("post_install", "-at_install")
+class TestCoverSheetPdf(AdvDossierCommon, HttpCase):
+    """wkhtmltopdf fetches the report's assets from Odoo's HTTP server: an HttpCase serves
+    them from the test transaction."""
+
     def test_cover_sheet_pdf_for_several_dossiers(self):
         """The cover sheets of several dossiers print as one PDF (wkhtmltopdf), one page each."""
+        report = self.env.ref("adv_dossier.action_report_adv_dossier_cover")
+        dossier = self._create_dossier(internal_ref="CHF-0007")
         other = self._create_dossier(title="Entretien", customer_ref="JR-2")
-        pdf, report_type = self.report.with_context(force_report_rendering=True)._render_qweb_pdf(
-            self.report.report_name, (self.dossier | other).ids
+        pdf, report_type = report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            report.report_name, (dossier | other).ids
         )
         self.assertEqual(report_type, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))

@@ -1,5 +1,4 @@
-from odoo.tests import HttpCase
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import AdvDossierCommon
 
@@ -14,3 +13,39 @@ class TestDossierUi(AdvDossierCommon, HttpCase):
         self.assertEqual(dossier.partner_id, self.customer)
         self.assertEqual(dossier.stage_id, self.stage_awaiting)
         self.assertEqual(dossier.user_id, self.salesman)
+
+    def test_tour_quote_to_order(self):
+        """A quote made from a dossier is sent, changed, and confirmed once the customer accepted
+        the change and the customer file is complete: the dossier moves to Order to do."""
+        prospect = self.env["res.partner"].create(
+            {
+                "name": "Mairie de Villeurbanne",
+                "is_company": True,
+                "country_id": self.env.ref("base.fr").id,
+                "email": "marches@mairie-villeurbanne.example",
+            }
+        )
+        method = self.env["res.partner"]._adv_inbound_methods(self.company)[:1]
+        prospect.with_company(self.company).property_inbound_payment_method_line_id = method
+        self.company.country_id = self.env.ref("base.fr")
+        # the document layout is chosen: sending goes straight to the e-mail
+        self.company.external_report_layout_id = self.env.ref("web.external_layout_standard")
+        dossier = self._create_dossier(
+            partner_id=prospect.id, contact_id=False, user_id=self.salesman.id
+        )
+        self.start_tour(
+            f"/odoo/adv.dossier/{dossier.id}", "adv_dossier_quote_to_order_tour", login="adv_sam"
+        )
+        order = dossier.order_ids
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.order_line.product_uom_qty, 12)
+        self.assertEqual(dossier.stage_id, self.stage_order_to_do)
+        self.assertEqual(order.adv_version_ids.channel, "email")
+        self.assertEqual(prospect.company_registry, "73282932000074")
+        self.assertTrue(prospect.ref.startswith("C"))
+        self.assertEqual(
+            prospect.property_payment_term_id, self.env.ref("account.account_payment_term_45days")
+        )
+        self.assertTrue(
+            order.message_ids.filtered(lambda m: "accepted these changes" in (m.body or ""))
+        )

@@ -1,0 +1,2 @@
+from . import adv_order_confirm
+from . import adv_sale_order_lost

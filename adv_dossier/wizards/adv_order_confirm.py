@@ -1,0 +1,286 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class AdvOrderConfirm(models.TransientModel):
+    """One confirmation step for an order: changes since the quote was sent, and the
+    customer file a prospect's first order needs."""
+
+    _name = "adv.order.confirm"
+    _description = "Confirm an Order"
+
+    order_id = fields.Many2one("sale.order", required=True, readonly=True, ondelete="cascade")
+    company_id = fields.Many2one(related="order_id.company_id")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", compute="_compute_partner_id", store=True
+    )
+    # changes since the version the customer received
+    has_changes = fields.Boolean(compute="_compute_changes", store=True)
+    last_version_id = fields.Many2one("adv.quote.version", compute="_compute_changes", store=True)
+    changes_html = fields.Html(compute="_compute_changes", store=True, sanitize=False)
+    accept_changes = fields.Boolean(string="The customer accepted these changes")
+    # the customer file
+    needs_customer_file = fields.Boolean(compute="_compute_needs_customer_file", store=True)
+    is_french_company = fields.Boolean(compute="_compute_needs_customer_file", store=True)
+    company_registry = fields.Char(
+        string="SIREN / SIRET",
+        compute="_compute_customer_file",
+        store=True,
+        readonly=False,
+        help="9-digit SIREN or 14-digit SIRET of the customer.",
+    )
+    vat = fields.Char(
+        string="VAT Number", compute="_compute_customer_file", store=True, readonly=False
+    )
+    street = fields.Char(compute="_compute_customer_file", store=True, readonly=False)
+    street2 = fields.Char(compute="_compute_customer_file", store=True, readonly=False)
+    zip = fields.Char(compute="_compute_customer_file", store=True, readonly=False)
+    city = fields.Char(compute="_compute_customer_file", store=True, readonly=False)
+    country_id = fields.Many2one(
+        "res.country", compute="_compute_customer_file", store=True, readonly=False
+    )
+    payment_term_id = fields.Many2one(
+        "account.payment.term",
+        compute="_compute_customer_file",
+        store=True,
+        readonly=False,
+    )
+    payment_method_line_id = fields.Many2one(
+        "account.payment.method.line",
+        string="Payment Method",
+        compute="_compute_customer_file",
+        store=True,
+        readonly=False,
+        domain="[('payment_type', '=', 'inbound'), ('journal_id.active', '=', True), "
+        "('company_id', 'parent_of', company_id)]",
+    )
+    needs_payment_method = fields.Boolean(compute="_compute_needs_customer_file", store=True)
+    customer_code = fields.Char(
+        string="Customer Account Code",
+        compute="_compute_customer_file",
+        store=True,
+        readonly=False,
+        help="The customer's account in the accounting (C…), written to its reference. "
+        "Leave empty to take the next free code.",
+    )
+    payment_term_warning = fields.Char(compute="_compute_payment_term_warning")
+    force_reason = fields.Text(
+        string="Reason to Confirm Anyway",
+        help="A sales manager may confirm without a complete customer file or with unaccepted "
+        "changes; the reason is logged on the order.",
+    )
+
+    @api.depends("order_id")
+    def _compute_partner_id(self):
+        for wizard in self:
+            wizard.partner_id = wizard.order_id.partner_id.commercial_partner_id
+
+    @api.depends("order_id")
+    def _compute_changes(self):
+        for wizard in self:
+            order = wizard.order_id
+            changes = order._adv_changes_since_sent() if order else []
+            wizard.has_changes = bool(changes)
+            wizard.last_version_id = order._adv_last_version() if order else False
+            wizard.changes_html = wizard._changes_table(changes) if changes else False
+
+    @api.depends("partner_id", "company_id")
+    def _compute_needs_customer_file(self):
+        for wizard in self:
+            partner = wizard.partner_id
+            wizard.needs_customer_file = bool(
+                partner and partner._adv_customer_file_missing(wizard.company_id)
+            )
+            wizard.is_french_company = bool(partner) and partner._adv_is_french_company()
+            wizard.needs_payment_method = bool(
+                partner and partner._adv_inbound_methods(wizard.company_id)
+            )
+
+    @api.depends("partner_id", "company_id")
+    def _compute_customer_file(self):
+        for wizard in self:
+            partner = wizard.partner_id.with_company(wizard.company_id)
+            wizard.company_registry = partner.company_registry
+            wizard.vat = partner.vat
+            wizard.street = partner.street
+            wizard.street2 = partner.street2
+            wizard.zip = partner.zip
+            wizard.city = partner.city
+            wizard.country_id = partner.country_id
+            wizard.payment_term_id = (
+                partner.property_payment_term_id or wizard.company_id.adv_default_payment_term_id
+            )
+            wizard.payment_method_line_id = partner.property_inbound_payment_method_line_id
+            wizard.customer_code = partner.ref
+
+    @api.depends("payment_term_id", "is_french_company")
+    def _compute_payment_term_warning(self):
+        for wizard in self:
+            term = wizard.payment_term_id
+            wizard.payment_term_warning = (
+                term._adv_legal_warning()
+                if term and wizard.is_french_company and term.adv_exceeds_legal_max
+                else False
+            )
+
+    # ------------------------------------------------------------------
+    def _changes_table(self, changes):
+        labels = {
+            "product": self.env._("Product"),
+            "description": self.env._("Description"),
+            "quantity": self.env._("Quantity"),
+            "uom": self.env._("Unit"),
+            "price_unit": self.env._("Unit Price"),
+            "discount": self.env._("Discount (%)"),
+            "taxes": self.env._("Taxes"),
+        }
+        kinds = {
+            "added": self.env._("Added"),
+            "removed": self.env._("Removed"),
+            "changed": self.env._("Changed"),
+        }
+        rows = Markup()
+        for change in changes:
+            line = change["line"]
+            label = line.get("description") or line.get("product") or ""
+            if change["change"] == "changed":
+                details = Markup("<br/>").join(
+                    Markup("{}: {} → {}").format(labels.get(key, key), old, new)
+                    for key, old, new in change["details"]
+                )
+            elif change["change"] == "added":
+                details = Markup("{} × {}").format(line.get("quantity"), line.get("price_unit"))
+            else:
+                details = Markup("{} × {}").format(line.get("quantity"), line.get("price_unit"))
+            rows += Markup(
+                '<tr class="o_adv_change_{kind}"><td>{label}</td><td>{change}</td><td>{details}</td></tr>'
+            ).format(
+                kind=change["change"], label=label, change=kinds[change["change"]], details=details
+            )
+        return Markup(
+            '<table class="table table-sm o_adv_changes"><thead><tr><th>{}</th><th>{}</th><th>{}</th>'
+            "</tr></thead><tbody>{}</tbody></table>"
+        ).format(self.env._("Line"), self.env._("Change"), self.env._("Details"), rows)
+
+    def _customer_file_values(self):
+        """Check the customer file entered in the wizard; the values to write to the customer."""
+        self.ensure_one()
+        Partner = self.env["res.partner"]
+        missing = []
+        values = {}
+        if self.is_french_company and not self.company_registry:
+            missing.append(self.env._("SIREN / SIRET"))
+        if self.company_registry:
+            values["company_registry"] = Partner._adv_check_siren_siret(self.company_registry)
+        vat_required = self.partner_id.is_company and (
+            self.country_id.code in Partner._adv_eu_countries()
+        )
+        if vat_required and not self.vat:
+            missing.append(self.env._("VAT Number"))
+        if self.vat:
+            values["vat"] = Partner._adv_check_vat(
+                self.vat, values.get("company_registry") if self.country_id.code == "FR" else None
+            )
+        for fname in ("street", "zip", "city", "country_id"):
+            if not self[fname]:
+                missing.append(self._fields[fname].get_description(self.env)["string"])
+        if not self.payment_term_id:
+            missing.append(self.env._("Payment Term"))
+        if self.needs_payment_method and not self.payment_method_line_id:
+            missing.append(self.env._("Payment Method"))
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Complete the customer file first: %(fields)s.", fields=", ".join(missing)
+                )
+            )
+        code = (self.customer_code or "").strip()
+        if code and self.partner_id._adv_customer_code_taken(code, self.company_id):
+            raise ValidationError(
+                self.env._(
+                    "The customer account code %(code)s is already used by another customer.",
+                    code=code,
+                )
+            )
+        values.update(
+            {
+                "street": self.street,
+                "street2": self.street2,
+                "zip": self.zip,
+                "city": self.city,
+                "country_id": self.country_id.id,
+                "property_payment_term_id": self.payment_term_id.id,
+                "property_inbound_payment_method_line_id": self.payment_method_line_id.id,
+                "ref": code or self.partner_id._adv_next_customer_code(self.company_id),
+            }
+        )
+        return values
+
+    def _log_accepted_changes(self, prefix):
+        self.order_id.message_post(
+            body=Markup("<p>{}</p>{}").format(prefix, self.changes_html or ""),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def action_confirm(self):
+        self.ensure_one()
+        if self.has_changes and not self.accept_changes:
+            raise UserError(
+                self.env._(
+                    "The quote was changed since the customer received %(version)s: send the new "
+                    "version, or tick that the customer accepted these changes.",
+                    version=self.last_version_id.display_name,
+                )
+            )
+        if self.needs_customer_file:
+            values = self._customer_file_values()
+            # salesmen may not edit contacts in Odoo: the checked customer file is written
+            # for them, and logged on the order below
+            self.partner_id.sudo().with_company(self.company_id).write(values)
+            self.order_id.message_post(
+                body=self.env._(
+                    "Customer file completed for the first order (account code %(code)s).",
+                    code=values["ref"],
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        if self.has_changes:
+            self._log_accepted_changes(
+                self.env._(
+                    "The customer accepted these changes since %(version)s:",
+                    version=self.last_version_id.display_name,
+                )
+            )
+        return self._confirm_order()
+
+    def action_force_confirm(self):
+        self.ensure_one()
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise UserError(self.env._("Only a sales manager can confirm an order anyway."))
+        if not (self.force_reason or "").strip():
+            raise UserError(self.env._("Say why the order is confirmed anyway."))
+        missing = self.partner_id._adv_customer_file_missing(self.company_id)
+        body = Markup("<p>{}</p><p>{}</p>").format(
+            self.env._("Order confirmed anyway by %(user)s.", user=self.env.user.name),
+            self.env._("Reason: %(reason)s", reason=self.force_reason),
+        )
+        if missing:
+            body += Markup("<p>{}</p>").format(
+                self.env._(
+                    "The customer file was incomplete: %(fields)s", fields=", ".join(missing)
+                )
+            )
+        if self.has_changes:
+            body += self.changes_html
+        self.order_id.message_post(body=body, subtype_xmlid="mail.mt_note")
+        return self._confirm_order()
+
+    def action_send_new_version(self):
+        self.ensure_one()
+        return self.order_id.action_quotation_send()
+
+    def _confirm_order(self):
+        self.order_id.with_context(adv_confirm_checked=True).action_confirm()
+        return {"type": "ir.actions.act_window_close"}
