@@ -27,7 +27,7 @@ class IrAttachment(models.Model):
 
     adv_document_type = fields.Selection(
         DOCUMENT_TYPES,
-        string="Document Type",
+        string="Dossier Document Type",
         compute="_compute_adv_document_type",
         store=True,
         precompute=True,

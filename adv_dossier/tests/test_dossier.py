@@ -236,3 +236,48 @@ class TestDossier(AdvDossierCommon):
         dossier = self._create_dossier(stage_id=custom.id)
         self.assertFalse(dossier._move_to_stage_code("request"), "never moved back")
         self.assertEqual(dossier._move_to_stage_code("awaiting_order"), dossier)
+
+
+@tagged("post_install", "-at_install")
+class TestDossierBoardQueries(AdvDossierCommon):
+    BOARD_SPEC = {
+        "name": {},
+        "title": {},
+        "customer_ref": {},
+        "partner_id": {"fields": {"display_name": {}}},
+        "contact_id": {"fields": {"display_name": {}}},
+        "user_id": {"fields": {"display_name": {}}},
+        "stage_id": {"fields": {"display_name": {}}},
+        "tag_ids": {"fields": {"display_name": {}, "color": {}}},
+        "amount_untaxed": {},
+        "currency_id": {"fields": {}},
+        "priority": {},
+        "is_rotting": {},
+        "rotting_days": {},
+        "activity_state": {},
+        "state": {},
+    }
+
+    def _board_queries(self, count):
+        dossiers = self.Dossier.browse()
+        for index in range(count):
+            dossier = self._create_dossier(title=f"Projet {index}", customer_ref=f"R{index}")
+            self._create_quote(dossier)
+            dossiers |= dossier
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self.Dossier.with_context(read_group_expand=True).web_read_group(
+            [("id", "in", dossiers.ids)],
+            ["stage_id"],
+            ["__count", "amount_untaxed:sum"],
+            auto_unfold=True,
+            unfold_read_specification=self.BOARD_SPEC,
+        )
+        return self.env.cr.sql_log_count - before
+
+    def test_board_queries_do_not_grow_with_dossiers(self):
+        """Loading the board costs the same number of queries for 3 or 30 dossiers."""
+        few = self._board_queries(3)
+        many = self._board_queries(30)
+        self.assertEqual(many, few)
