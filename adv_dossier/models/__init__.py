@@ -10,3 +10,5 @@ from . import sale_order
 from . import account_payment_term
 from . import adv_lost_reason
 from . import adv_quote_version
+from . import account_move
+from . import adv_aged_balance

@@ -62,6 +62,9 @@ class AdvDossier(models.Model):
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Entity"
     )
+    risk_level = fields.Selection(
+        related="commercial_partner_id.adv_risk_level", string="Customer Risk"
+    )
     contact_id = fields.Many2one(
         "res.partner",
         tracking=True,

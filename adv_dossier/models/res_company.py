@@ -38,6 +38,39 @@ class ResCompany(models.Model):
     )
     adv_order_sequence_id = fields.Many2one("ir.sequence", string="Order Numbering", copy=False)
 
+    adv_risk_watch_days = fields.Integer(
+        string="Watch From (days overdue)",
+        default=1,
+        help="A customer with an invoice overdue for at least this many days is to watch.",
+    )
+    adv_risk_high_days = fields.Integer(
+        string="High From (days overdue)",
+        default=30,
+        help="A customer with an invoice overdue for at least this many days is a high risk; "
+        "so is one whose exposure exceeds its credit limit.",
+    )
+    adv_risk_blocked_days = fields.Integer(
+        string="Blocked From (days overdue)",
+        default=60,
+        help="A customer with an invoice overdue for at least this many days is blocked.",
+    )
+    adv_risk_blocked_ratio = fields.Float(
+        string="Blocked Above (% of the credit limit)",
+        default=120.0,
+        help="A customer whose exposure exceeds this share of its credit limit is blocked.",
+    )
+    adv_risk_gate = fields.Selection(
+        [("none", "Nothing"), ("warn", "Warn"), ("block", "Block")],
+        string="Customer Risk at Order Confirmation",
+        default="warn",
+        required=True,
+        help="When the exposure with the order exceeds the credit limit, or the customer is "
+        "blocked: confirm silently, warn, or block (a risk manager may confirm with a reason).",
+    )
+    adv_risk_gate_invoice = fields.Boolean(
+        string="Also at Invoice Posting",
+        help="Apply the same check when a customer invoice is posted.",
+    )
     adv_dossier_sequence_id = fields.Many2one("ir.sequence", string="Dossier Numbering", copy=False)
     adv_dossier_alias_id = fields.Many2one(
         "mail.alias", string="Dossier E-mail Alias", copy=False, ondelete="set null"
@@ -48,6 +81,26 @@ class ResCompany(models.Model):
         for company in self:
             if not company.adv_order_numbering:
                 company.adv_order_numbering = company.country_id.code == "FR"
+
+    def _adv_risk_level(self, figures):
+        """The risk level of a customer's figures (see _adv_risk_figures) for this company."""
+        self.ensure_one()
+        days = figures["adv_risk_oldest_overdue_days"] if figures["adv_risk_overdue"] > 0 else 0
+        limit = figures["adv_risk_credit_limit"]
+        exposure = figures["adv_risk_exposure"]
+        if (self.adv_risk_blocked_days and days >= self.adv_risk_blocked_days) or (
+            limit
+            and self.adv_risk_blocked_ratio
+            and exposure > limit * self.adv_risk_blocked_ratio / 100
+        ):
+            return "blocked"
+        if (self.adv_risk_high_days and days >= self.adv_risk_high_days) or (
+            limit and exposure > limit
+        ):
+            return "high"
+        if self.adv_risk_watch_days and days >= self.adv_risk_watch_days:
+            return "watch"
+        return "low"
 
     def _adv_dossier_sequence(self):
         """The company's own dossier sequence, created the first time it is needed."""

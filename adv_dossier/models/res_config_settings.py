@@ -18,6 +18,18 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.adv_default_payment_term_id", readonly=False
     )
     adv_order_numbering = fields.Boolean(related="company_id.adv_order_numbering", readonly=False)
+    adv_risk_watch_days = fields.Integer(related="company_id.adv_risk_watch_days", readonly=False)
+    adv_risk_high_days = fields.Integer(related="company_id.adv_risk_high_days", readonly=False)
+    adv_risk_blocked_days = fields.Integer(
+        related="company_id.adv_risk_blocked_days", readonly=False
+    )
+    adv_risk_blocked_ratio = fields.Float(
+        related="company_id.adv_risk_blocked_ratio", readonly=False
+    )
+    adv_risk_gate = fields.Selection(related="company_id.adv_risk_gate", readonly=False)
+    adv_risk_gate_invoice = fields.Boolean(
+        related="company_id.adv_risk_gate_invoice", readonly=False
+    )
 
     @api.depends("company_id")
     def _compute_adv_dossier_alias_name(self):

@@ -64,6 +64,9 @@ class SaleOrder(models.Model):
         help="The number the quote had before it became an order with its own number.",
     )
     adv_version_ids = fields.One2many("adv.quote.version", "order_id", string="Versions Sent")
+    adv_risk_level = fields.Selection(
+        related="partner_id.commercial_partner_id.adv_risk_level", string="Customer Risk"
+    )
     adv_version_count = fields.Integer(compute="_compute_adv_version_count", string="Version Count")
 
     # ------------------------------------------------------------------
@@ -260,7 +263,24 @@ class SaleOrder(models.Model):
             problems.append("changes")
         if self.partner_id.commercial_partner_id._adv_customer_file_missing(self.company_id):
             problems.append("customer_file")
+        if self._adv_risk_problem():
+            problems.append("risk")
         return problems
+
+    def _adv_risk_problem(self):
+        """What the customer risk says of confirming this order (False: nothing to say)."""
+        self.ensure_one()
+        if self.company_id.adv_risk_gate == "none":
+            return False
+        amount = self.currency_id._convert(
+            self.amount_total,
+            self.company_id.currency_id,
+            self.company_id,
+            fields.Date.context_today(self),
+        )
+        return self.partner_id.commercial_partner_id.with_company(
+            self.company_id
+        )._adv_risk_message(amount)
 
     def _adv_confirmation_wizard_action(self):
         self.ensure_one()

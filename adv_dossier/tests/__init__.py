@@ -4,6 +4,7 @@ from . import test_foundation
 from . import test_mail_intake
 from . import test_quote_to_order
 from . import test_report
+from . import test_risk
 from . import test_security
 from . import test_translations
 from . import test_ui

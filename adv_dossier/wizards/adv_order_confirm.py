@@ -66,6 +66,9 @@ class AdvOrderConfirm(models.TransientModel):
         "Leave empty to take the next free code.",
     )
     payment_term_warning = fields.Char(compute="_compute_payment_term_warning")
+    # the customer risk
+    risk_message = fields.Char(compute="_compute_risk", store=True)
+    risk_blocking = fields.Boolean(compute="_compute_risk", store=True)
     force_reason = fields.Text(
         string="Reason to Confirm Anyway",
         help="A sales manager may confirm without a complete customer file or with unaccepted "
@@ -97,6 +100,13 @@ class AdvOrderConfirm(models.TransientModel):
             wizard.needs_payment_method = bool(
                 partner and partner._adv_inbound_methods(wizard.company_id)
             )
+
+    @api.depends("order_id")
+    def _compute_risk(self):
+        for wizard in self:
+            message = wizard.order_id._adv_risk_problem() if wizard.order_id else False
+            wizard.risk_message = message
+            wizard.risk_blocking = bool(message) and wizard.company_id.adv_risk_gate == "block"
 
     @api.depends("partner_id", "company_id")
     def _compute_customer_file(self):
@@ -226,6 +236,14 @@ class AdvOrderConfirm(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        if self.risk_blocking:
+            raise UserError(
+                self.env._(
+                    "%(message)s The order cannot be confirmed: a risk manager may confirm it "
+                    "anyway, with a reason.",
+                    message=self.risk_message,
+                )
+            )
         if self.has_changes and not self.accept_changes:
             raise UserError(
                 self.env._(
@@ -253,11 +271,24 @@ class AdvOrderConfirm(models.TransientModel):
                     version=self.last_version_id.display_name,
                 )
             )
+        if self.risk_message:
+            self.order_id.message_post(
+                body=self.env._(
+                    "Confirmed despite the customer risk: %(message)s", message=self.risk_message
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         return self._confirm_order()
 
     def action_force_confirm(self):
         self.ensure_one()
-        if not self.env.user.has_group("sales_team.group_sale_manager"):
+        user = self.env.user
+        is_risk_manager = user.has_group("adv_dossier.group_adv_risk_manager")
+        if self.risk_blocking and not is_risk_manager:
+            raise UserError(
+                self.env._("Only a risk manager can confirm the order of a blocked customer.")
+            )
+        if not (user.has_group("sales_team.group_sale_manager") or is_risk_manager):
             raise UserError(self.env._("Only a sales manager can confirm an order anyway."))
         if not (self.force_reason or "").strip():
             raise UserError(self.env._("Say why the order is confirmed anyway."))
@@ -272,6 +303,8 @@ class AdvOrderConfirm(models.TransientModel):
                     "The customer file was incomplete: %(fields)s", fields=", ".join(missing)
                 )
             )
+        if self.risk_message:
+            body += Markup("<p>{}</p>").format(self.risk_message)
         if self.has_changes:
             body += self.changes_html
         self.order_id.message_post(body=body, subtype_xmlid="mail.mt_note")

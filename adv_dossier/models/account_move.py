@@ -1,0 +1,36 @@
+from markupsafe import Markup
+
+from odoo import models
+from odoo.exceptions import UserError
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    def action_post(self):
+        """If the company wants it, check the customer risk before posting customer invoices."""
+        for move in self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "draft"):
+            company = move.company_id
+            if not company.adv_risk_gate_invoice or company.adv_risk_gate == "none":
+                continue
+            message = move.partner_id.commercial_partner_id.with_company(
+                company
+            )._adv_risk_message()
+            if not message:
+                continue
+            if company.adv_risk_gate == "block" and not self.env.user.has_group(
+                "adv_dossier.group_adv_risk_manager"
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(message)s The invoice cannot be posted: ask a risk manager.",
+                        message=message,
+                    )
+                )
+            move.message_post(
+                body=Markup("<p>{}</p>").format(
+                    self.env._("Posted despite the customer risk: %(message)s", message=message)
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return super().action_post()

@@ -1,0 +1,291 @@
+import base64
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
+from odoo.tests import new_test_user, tagged
+
+from .common import AdvDossierCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerRisk(AdvDossierCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.today()
+        cls.company.account_use_credit_limit = True
+        cls.risk_manager = new_test_user(
+            cls.env,
+            login="adv_rita",
+            name="Rita Risque",
+            groups="sales_team.group_sale_manager,adv_dossier.group_adv_risk_manager",
+        )
+        cls.customer.credit_limit = 5000.0
+
+    @classmethod
+    def _invoice(
+        cls,
+        partner,
+        amount,
+        days_ago=0,
+        due_in=30,
+        move_type="out_invoice",
+        post=True,
+        currency=None,
+    ):
+        invoice_date = cls.today - timedelta(days=days_ago)
+        move = cls.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": invoice_date,
+                "invoice_date_due": invoice_date + timedelta(days=due_in),
+                "currency_id": (currency or cls.company.currency_id).id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Travaux paysagers",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": False,
+                        }
+                    )
+                ],
+            }
+        )
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, invoice, amount, days_ago=0):
+        """A customer payment booked and matched with the invoice (as a bank statement would)."""
+        receivable = invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        bank_account = cls.env["account.account"].search(
+            [("account_type", "=", "asset_cash"), ("company_ids", "in", cls.company.id)], limit=1
+        )
+        journal = cls.env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", cls.company.id)], limit=1
+        )
+        payment = cls.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "date": cls.today - timedelta(days=days_ago),
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": bank_account.id,
+                            "debit": amount,
+                            "partner_id": invoice.partner_id.id,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "account_id": receivable.account_id.id,
+                            "credit": amount,
+                            "partner_id": invoice.partner_id.id,
+                        }
+                    ),
+                ],
+            }
+        )
+        payment.action_post()
+        (
+            receivable
+            + payment.line_ids.filtered(lambda line: line.account_id == receivable.account_id)
+        ).reconcile()
+        return payment
+
+    def test_figures(self):
+        """Due, overdue, oldest overdue, ordered not invoiced, drafts, exposure and level, to the cent."""
+        self._invoice(self.customer, 1000.0, days_ago=70, due_in=30)  # 40 days overdue
+        self._invoice(self.customer, 500.0)  # not due
+        self._invoice(self.customer, 200.0, move_type="out_refund", due_in=0)
+        self._invoice(self.customer, 300.0, post=False)
+        order = self._create_quote(self._create_dossier(), qty=1, price=400.0)
+        order.with_context(adv_confirm_checked=True).action_confirm()
+        partner = self.contact  # figures are those of the company, seen from a contact too
+        self.assertEqual(partner.adv_risk_due, 1300.0)
+        self.assertEqual(partner.adv_risk_overdue, 1000.0)
+        self.assertEqual(partner.adv_risk_oldest_overdue_days, 40)
+        self.assertEqual(partner.adv_risk_to_invoice, 400.0)
+        self.assertEqual(partner.adv_risk_draft_invoices, 300.0)
+        self.assertEqual(partner.adv_risk_exposure, 2000.0)
+        self.assertEqual(partner.adv_risk_credit_limit, 5000.0)
+        self.assertFalse(partner.adv_risk_limit_exceeded)
+        self.assertEqual(partner.adv_risk_level, "high", "40 days overdue: high risk")
+        self.assertGreater(partner.adv_risk_dso, 0)
+        self.assertIn(
+            self.customer, self.env["res.partner"].search([("adv_risk_level", "=", "high")])
+        )
+        self.assertNotIn(
+            self.customer, self.env["res.partner"].search([("adv_risk_level", "=", "low")])
+        )
+        # over the credit limit, then over 120% of it: blocked
+        self.customer.credit_limit = 1900.0
+        self.customer.invalidate_recordset()
+        self.assertTrue(self.customer.adv_risk_limit_exceeded)
+        self.customer.credit_limit = 1500.0
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.adv_risk_level, "blocked")
+
+    def test_payments_late_days_and_currency(self):
+        """Partial payments lower the amount due; a late payment counts in the average days late."""
+        invoice = self._invoice(self.customer, 1000.0, days_ago=50, due_in=30)
+        self._pay(invoice, 400.0, days_ago=15)
+        self.assertEqual(self.customer.adv_risk_due, 600.0)
+        self.assertEqual(self.customer.adv_risk_overdue, 600.0)
+        self._pay(invoice, 600.0, days_ago=10)  # paid 10 days after the due date
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.adv_risk_due, 0.0)
+        self.assertEqual(self.customer.adv_risk_late_days_avg, 10.0)
+        self.assertEqual(self.customer.adv_risk_level, "low")
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        other = self.env.ref("base.USD") if self.company.currency_id == eur else eur
+        foreign = self._invoice(self.customer, 100.0, currency=other)
+        self.customer.invalidate_recordset()
+        self.assertAlmostEqual(self.customer.adv_risk_due, foreign.amount_total_signed, places=2)
+
+    def test_override_by_risk_manager_only(self):
+        """Only a risk manager sets the level by hand; the reason, date and author are kept."""
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.salesman).write({"adv_risk_override": "blocked"})
+        self.customer.with_user(self.risk_manager).write(
+            {"adv_risk_override": "blocked", "adv_risk_override_reason": "Procédure collective"}
+        )
+        self.assertEqual(self.customer.with_user(self.salesman).adv_risk_level, "blocked")
+        self.assertEqual(self.customer.sudo().adv_risk_override_user_id, self.risk_manager)
+        self.assertEqual(self.customer.sudo().adv_risk_override_date, self.today)
+        dossier = self._create_dossier()
+        self.assertEqual(dossier.risk_level, "blocked")
+
+    def test_gate_blocks_and_risk_manager_overrides(self):
+        """A blocked customer's order is confirmed only by a risk manager, with a logged reason."""
+        self.company.adv_risk_gate = "block"
+        self.customer.sudo().write(
+            {"adv_risk_override": "blocked", "adv_risk_override_reason": "Impayés"}
+        )
+        self.customer.write(
+            {
+                "company_registry": "73282932000074",
+                "street": "1 rue",
+                "zip": "69001",
+                "city": "Lyon",
+                "country_id": self.env.ref("base.fr").id,
+                "vat": "FR44732829320",
+                "property_payment_term_id": self.env.ref("account.account_payment_term_45days").id,
+                "property_inbound_payment_method_line_id": self.env["res.partner"]
+                ._adv_inbound_methods(self.company)[:1]
+                .id,
+                "ref": "C00100",
+            }
+        )
+        order = self._create_quote(self._create_dossier())
+        action = order.with_context(adv_confirm_check=True).action_confirm()
+        wizard = self.env["adv.order.confirm"].browse(action["res_id"])
+        self.assertTrue(wizard.risk_blocking)
+        self.assertIn("blocked", wizard.risk_message)
+        with self.assertRaises(UserError):
+            wizard.action_confirm()
+        with self.assertRaises(UserError):
+            wizard.with_user(self.sales_manager).action_force_confirm()
+        wizard.force_reason = "Acompte reçu"
+        wizard.with_user(self.risk_manager).action_force_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(order.message_ids.filtered(lambda m: "Acompte reçu" in (m.body or "")))
+        # warn only: confirmed, with a note
+        self.company.adv_risk_gate = "warn"
+        order2 = self._create_quote(self._create_dossier(title="Autre", customer_ref="Z"))
+        action = order2.with_context(adv_confirm_check=True).action_confirm()
+        self.env["adv.order.confirm"].browse(action["res_id"]).action_confirm()
+        self.assertEqual(order2.state, "sale")
+        self.assertTrue(
+            order2.message_ids.filtered(lambda m: "despite the customer risk" in (m.body or ""))
+        )
+
+    def test_invoice_posting_gate(self):
+        """If the company wants it, a blocked customer's invoice is not posted by a salesman."""
+        self.company.write({"adv_risk_gate": "block", "adv_risk_gate_invoice": True})
+        self.customer.sudo().write(
+            {"adv_risk_override": "blocked", "adv_risk_override_reason": "Litige"}
+        )
+        invoice = self._invoice(self.customer, 100.0, post=False)
+        accountant = new_test_user(
+            self.env, login="adv_compta", groups="account.group_account_invoice"
+        )
+        with self.assertRaises(UserError):
+            invoice.with_user(accountant).action_post()
+        invoice.with_user(self.risk_manager).sudo(
+            False
+        ).action_post() if False else invoice.action_post()
+        self.assertEqual(invoice.state, "posted")
+
+    def test_figures_queries_do_not_grow_with_customers(self):
+        """Every figure is computed for many customers at once: 10 or 40 customers, same queries."""
+
+        def queries_for(count):
+            partners = self.env["res.partner"].create(
+                [{"name": f"Client {count}-{i}", "is_company": True} for i in range(count)]
+            )
+            for partner in partners:
+                self._invoice(partner, 100.0, days_ago=40, due_in=10)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            partners.mapped("adv_risk_level")
+            partners.mapped("adv_risk_exposure")
+            return self.env.cr.sql_log_count - before
+
+        self.assertEqual(queries_for(10), queries_for(40))
+
+    def test_aged_balance(self):
+        """The aged balance at a date splits what is due by age, down to the invoices, to the cent."""
+        a = self._invoice(self.customer, 1000.0, days_ago=100, due_in=0)  # 100 days
+        b = self._invoice(self.customer, 250.55, days_ago=45, due_in=0)  # 45 days
+        c = self._invoice(self.customer, 80.0, days_ago=0, due_in=30)  # not due
+        other = self.env["res.partner"].create({"name": "Mairie", "is_company": True})
+        d = self._invoice(other, 300.0, days_ago=10, due_in=0)  # 10 days
+        self._pay(a, 400.0, days_ago=5)
+        ours = self.customer | other
+        balance = self.env["adv.aged.balance"].create({"date": self.today, "partner_ids": ours.ids})
+        balance.action_compute()
+        self.assertEqual(balance.line_ids.partner_id, ours)
+        self.assertEqual(balance.total, 1000.0 - 400.0 + 250.55 + 80.0 + 300.0)
+        self.assertEqual(balance.total_days_90_plus, 600.0)
+        self.assertEqual(balance.total_days_31_60, 250.55)
+        self.assertEqual(balance.total_not_due, 80.0)
+        self.assertEqual(balance.total_days_1_30, 300.0)
+        self.assertEqual(set(balance.line_ids.move_id.ids), {a.id, b.id, c.id, d.id})
+        # at an earlier date, before the payment and the last invoice
+        earlier = self.env["adv.aged.balance"].create(
+            {"date": self.today - timedelta(days=7), "partner_ids": ours.ids}
+        )
+        earlier.action_compute()
+        self.assertEqual(
+            earlier.total, 1000.0 + 250.55 + 80.0 + 300.0 - 80.0 * (c.invoice_date > earlier.date)
+        )
+        line_a = earlier.line_ids.filtered(lambda line: line.move_id == a)
+        self.assertEqual(line_a.amount_residual, 1000.0)
+        self.assertEqual(line_a.days_overdue, 93)
+        # filters: risk level
+        by_level = self.env["adv.aged.balance"].create(
+            {"date": self.today, "risk_level": "blocked"}
+        )
+        by_level.action_compute()
+        self.assertEqual(by_level.line_ids.partner_id, self.customer)
+        # XLSX and PDF
+        action = balance.action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
+        self.assertTrue(base64.b64decode(attachment.datas).startswith(b"PK"))
+        report = self.env.ref("adv_dossier.action_report_adv_aged_balance")
+        html = report._render_qweb_html(report.report_name, balance.ids)[0].decode()
+        self.assertIn("Jardins du Rhône SARL", html)
+        self.assertIn("250.55", html)
