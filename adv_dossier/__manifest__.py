@@ -18,6 +18,7 @@
         "reports/adv_dossier_templates.xml",
         "reports/sale_order_templates.xml",
         "reports/adv_aged_balance_reports.xml",
+        "reports/account_move_templates.xml",
         "wizards/adv_sale_order_lost_views.xml",
         "wizards/adv_order_confirm_views.xml",
         "views/adv_dossier_views.xml",

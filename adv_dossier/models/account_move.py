@@ -34,3 +34,24 @@ class AccountMove(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return super().action_post()
+
+    def _adv_dossiers(self):
+        return self.invoice_line_ids.sale_line_ids.order_id.dossier_id
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted.filtered(
+            lambda m: m.move_type in ("out_invoice", "out_refund")
+        )._adv_dossiers()._adv_sync_follow_up()
+        return posted
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    def reconcile(self):
+        results = super().reconcile()
+        # a payment matched with an invoice may settle a dossier
+        invoices = self.move_id.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
+        invoices._adv_dossiers()._adv_sync_follow_up()
+        return results

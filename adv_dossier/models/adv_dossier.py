@@ -549,6 +549,56 @@ class AdvDossier(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    # the trays the documents of a confirmed dossier move it through, in order
+    FOLLOW_UP_CODES = (
+        "order_to_do",
+        "to_deliver",
+        "to_invoice",
+        "awaiting_payment",
+        "reminder",
+        "won",
+    )
+
+    def _adv_delivery_state(self):
+        """Where the deliveries of the dossier's orders are: none (nothing to deliver),
+        pending, started or done. Without stock nothing is delivered by Odoo: see
+        adv_dossier_stock for the real deliveries."""
+        self.ensure_one()
+        return "none"
+
+    def _adv_follow_up_code(self):
+        """The tray the orders, deliveries, invoices and payments of the dossier have reached."""
+        self.ensure_one()
+        orders = self.order_ids.filtered(lambda o: o.state == "sale")
+        if not orders:
+            return False
+        invoices = orders.invoice_ids.filtered(
+            lambda m: m.state == "posted" and m.move_type == "out_invoice"
+        )
+        to_invoice = any(order.invoice_status == "to invoice" for order in orders)
+        nothing_left = all(order.invoice_status in ("invoiced", "no") for order in orders)
+        delivery = self._adv_delivery_state()
+        if (
+            invoices
+            and nothing_left
+            and all(inv.payment_state in ("paid", "in_payment", "reversed") for inv in invoices)
+        ):
+            return "won"
+        if invoices and not to_invoice:
+            return "awaiting_payment"
+        if to_invoice and delivery in ("none", "done"):
+            return "to_invoice"
+        if delivery == "started":
+            return "to_deliver"
+        return "order_to_do"
+
+    def _adv_sync_follow_up(self):
+        """Move the dossiers forward to the tray their documents have reached."""
+        for dossier in self.filtered(lambda d: d.state == "open"):
+            code = dossier._adv_follow_up_code()
+            if code:
+                dossier._move_to_stage_code(code)
+
     def _move_to_stage_code(self, code):
         """Move the dossiers into the tray of technical code ``code``.
 

@@ -71,6 +71,24 @@ class ResCompany(models.Model):
         string="Also at Invoice Posting",
         help="Apply the same check when a customer invoice is posted.",
     )
+    adv_ecb_rate = fields.Float(
+        string="ECB Refinancing Rate (%)",
+        default=2.15,
+        digits=(5, 2),
+        help="The European Central Bank's main refinancing rate of the current half-year.",
+    )
+    adv_late_penalty_points = fields.Float(
+        string="Late Penalty Points",
+        default=10.0,
+        digits=(5, 2),
+        help="Points added to the ECB rate for the late-payment penalties (at least 10 by "
+        "default, Code de commerce L441-10).",
+    )
+    adv_late_penalty_rate = fields.Float(
+        string="Late Penalty Rate (%)",
+        compute="_compute_adv_late_penalty_rate",
+        digits=(5, 2),
+    )
     adv_dossier_sequence_id = fields.Many2one("ir.sequence", string="Dossier Numbering", copy=False)
     adv_dossier_alias_id = fields.Many2one(
         "mail.alias", string="Dossier E-mail Alias", copy=False, ondelete="set null"
@@ -81,6 +99,11 @@ class ResCompany(models.Model):
         for company in self:
             if not company.adv_order_numbering:
                 company.adv_order_numbering = company.country_id.code == "FR"
+
+    @api.depends("adv_ecb_rate", "adv_late_penalty_points")
+    def _compute_adv_late_penalty_rate(self):
+        for company in self:
+            company.adv_late_penalty_rate = company.adv_ecb_rate + company.adv_late_penalty_points
 
     def _adv_risk_level(self, figures):
         """The risk level of a customer's figures (see _adv_risk_figures) for this company."""

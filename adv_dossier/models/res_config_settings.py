@@ -18,6 +18,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.adv_default_payment_term_id", readonly=False
     )
     adv_order_numbering = fields.Boolean(related="company_id.adv_order_numbering", readonly=False)
+    adv_ecb_rate = fields.Float(related="company_id.adv_ecb_rate", readonly=False)
+    adv_late_penalty_points = fields.Float(
+        related="company_id.adv_late_penalty_points", readonly=False
+    )
     adv_risk_watch_days = fields.Integer(related="company_id.adv_risk_watch_days", readonly=False)
     adv_risk_high_days = fields.Integer(related="company_id.adv_risk_high_days", readonly=False)
     adv_risk_blocked_days = fields.Integer(

@@ -309,6 +309,7 @@ class SaleOrder(models.Model):
     def _action_confirm(self):
         res = super()._action_confirm()
         self.dossier_id._move_to_stage_code("order_to_do")
+        self.dossier_id._adv_sync_follow_up()
         return res
 
     # ------------------------------------------------------------------

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.fields import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -99,6 +102,83 @@ class AdvDossierCommon(TransactionCase):
         }
         vals.update(values)
         return cls.env["sale.order"].create(vals)
+
+    @classmethod
+    def _invoice(
+        cls,
+        partner,
+        amount,
+        days_ago=0,
+        due_in=30,
+        move_type="out_invoice",
+        post=True,
+        currency=None,
+    ):
+        invoice_date = fields.Date.today() - timedelta(days=days_ago)
+        move = cls.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": invoice_date,
+                "invoice_date_due": invoice_date + timedelta(days=due_in),
+                "currency_id": (currency or cls.company.currency_id).id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Travaux paysagers",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": False,
+                        }
+                    )
+                ],
+            }
+        )
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, invoice, amount, days_ago=0):
+        """A customer payment booked and matched with the invoice (as a bank statement would)."""
+        receivable = invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        bank_account = cls.env["account.account"].search(
+            [("account_type", "=", "asset_cash"), ("company_ids", "in", cls.company.id)], limit=1
+        )
+        journal = cls.env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", cls.company.id)], limit=1
+        )
+        payment = cls.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "date": fields.Date.today() - timedelta(days=days_ago),
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": bank_account.id,
+                            "debit": amount,
+                            "partner_id": invoice.partner_id.id,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "account_id": receivable.account_id.id,
+                            "credit": amount,
+                            "partner_id": invoice.partner_id.id,
+                        }
+                    ),
+                ],
+            }
+        )
+        payment.action_post()
+        (
+            receivable
+            + payment.line_ids.filtered(lambda line: line.account_id == receivable.account_id)
+        ).reconcile()
+        return payment
 
     def _flush_tracking(self):
         """Post the chatter messages (tracking, tray e-mails) as at the end of a request."""

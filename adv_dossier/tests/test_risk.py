@@ -1,4 +1,5 @@
 import base64
+import re
 from datetime import timedelta
 
 from odoo import fields
@@ -23,83 +24,6 @@ class TestCustomerRisk(AdvDossierCommon):
             groups="sales_team.group_sale_manager,adv_dossier.group_adv_risk_manager",
         )
         cls.customer.credit_limit = 5000.0
-
-    @classmethod
-    def _invoice(
-        cls,
-        partner,
-        amount,
-        days_ago=0,
-        due_in=30,
-        move_type="out_invoice",
-        post=True,
-        currency=None,
-    ):
-        invoice_date = cls.today - timedelta(days=days_ago)
-        move = cls.env["account.move"].create(
-            {
-                "move_type": move_type,
-                "partner_id": partner.id,
-                "invoice_date": invoice_date,
-                "invoice_date_due": invoice_date + timedelta(days=due_in),
-                "currency_id": (currency or cls.company.currency_id).id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Travaux paysagers",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": False,
-                        }
-                    )
-                ],
-            }
-        )
-        if post:
-            move.action_post()
-        return move
-
-    @classmethod
-    def _pay(cls, invoice, amount, days_ago=0):
-        """A customer payment booked and matched with the invoice (as a bank statement would)."""
-        receivable = invoice.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
-        bank_account = cls.env["account.account"].search(
-            [("account_type", "=", "asset_cash"), ("company_ids", "in", cls.company.id)], limit=1
-        )
-        journal = cls.env["account.journal"].search(
-            [("type", "=", "general"), ("company_id", "=", cls.company.id)], limit=1
-        )
-        payment = cls.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": journal.id,
-                "date": cls.today - timedelta(days=days_ago),
-                "line_ids": [
-                    Command.create(
-                        {
-                            "account_id": bank_account.id,
-                            "debit": amount,
-                            "partner_id": invoice.partner_id.id,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "account_id": receivable.account_id.id,
-                            "credit": amount,
-                            "partner_id": invoice.partner_id.id,
-                        }
-                    ),
-                ],
-            }
-        )
-        payment.action_post()
-        (
-            receivable
-            + payment.line_ids.filtered(lambda line: line.account_id == receivable.account_id)
-        ).reconcile()
-        return payment
 
     def test_figures(self):
         """Due, overdue, oldest overdue, ordered not invoiced, drafts, exposure and level, to the cent."""
@@ -289,3 +213,47 @@ class TestCustomerRisk(AdvDossierCommon):
         html = report._render_qweb_html(report.report_name, balance.ids)[0].decode()
         self.assertIn("Jardins du Rhône SARL", html)
         self.assertIn("250.55", html)
+
+
+@tagged("post_install", "-at_install")
+class TestInvoiceFollowUp(AdvDossierCommon):
+    def test_invoice_legal_mentions(self):
+        """A French company's invoice to a professional states the late penalties, the €40
+        indemnity and the early-payment discount terms."""
+        self.company.write({"country_id": self.env.ref("base.fr").id, "adv_ecb_rate": 2.15})
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Haie", "quantity": 1, "price_unit": 100.0, "tax_ids": False}
+                    )
+                ],
+            }
+        )
+        report = self.env.ref("account.account_invoices")
+        html = report._render_qweb_html(report.report_name, invoice.ids)[0].decode()
+        text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+        for expected in (
+            "Late-payment penalties: 12.15% per year (ECB refinancing rate + 10 points)",
+            "Fixed indemnity for recovery costs in case of late payment: €40",
+            "No discount for early payment.",
+        ):
+            self.assertIn(expected, text)
+
+    def test_dossier_follows_invoices_and_payments(self):
+        """Invoiced: Awaiting payment; everything paid: Closed won."""
+        dossier = self._create_dossier()
+        order = self._create_quote(dossier, qty=1, price=500.0)
+        order.with_context(adv_confirm_checked=True).action_confirm()
+        order.order_line.qty_delivered = 1
+        dossier._adv_sync_follow_up()
+        self.assertIn(dossier.stage_id.code, ("order_to_do", "to_invoice"))
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.assertEqual(dossier.stage_id.code, "awaiting_payment")
+        self._pay(invoice, 500.0)
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(dossier.stage_id, self.stage_won)
+        self.assertEqual(dossier.state, "won")

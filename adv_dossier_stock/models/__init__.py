@@ -1,0 +1,2 @@
+from . import adv_dossier
+from . import stock_picking
