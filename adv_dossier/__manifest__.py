@@ -21,6 +21,7 @@
         "reports/account_move_templates.xml",
         "wizards/adv_sale_order_lost_views.xml",
         "wizards/adv_order_confirm_views.xml",
+        "wizards/adv_risk_settings_views.xml",
         "views/adv_dossier_views.xml",
         "views/adv_dossier_stage_views.xml",
         "views/adv_dossier_tag_views.xml",

@@ -10,7 +10,7 @@ class AccountMove(models.Model):
     def action_post(self):
         """If the company wants it, check the customer risk before posting customer invoices."""
         for move in self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "draft"):
-            company = move.company_id
+            company = move.company_id.sudo()  # the risk settings, read for every user
             if not company.adv_risk_gate_invoice or company.adv_risk_gate == "none":
                 continue
             message = move.partner_id.commercial_partner_id.with_company(

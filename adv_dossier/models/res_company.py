@@ -39,28 +39,33 @@ class ResCompany(models.Model):
     adv_order_sequence_id = fields.Many2one("ir.sequence", string="Order Numbering", copy=False)
 
     adv_risk_watch_days = fields.Integer(
+        groups="adv_dossier.group_adv_risk_manager",
         string="Watch From (days overdue)",
         default=1,
         help="A customer with an invoice overdue for at least this many days is to watch.",
     )
     adv_risk_high_days = fields.Integer(
+        groups="adv_dossier.group_adv_risk_manager",
         string="High From (days overdue)",
         default=30,
         help="A customer with an invoice overdue for at least this many days is a high risk; "
         "so is one whose exposure exceeds its credit limit.",
     )
     adv_risk_blocked_days = fields.Integer(
+        groups="adv_dossier.group_adv_risk_manager",
         string="Blocked From (days overdue)",
         default=60,
         help="A customer with an invoice overdue for at least this many days is blocked.",
     )
     adv_risk_blocked_ratio = fields.Float(
+        groups="adv_dossier.group_adv_risk_manager",
         string="Blocked Above (% of the credit limit)",
         default=120.0,
         help="A customer whose exposure exceeds this share of its credit limit is blocked.",
     )
     adv_risk_gate = fields.Selection(
         [("none", "Nothing"), ("warn", "Warn"), ("block", "Block")],
+        groups="adv_dossier.group_adv_risk_manager",
         string="Customer Risk at Order Confirmation",
         default="warn",
         required=True,
@@ -68,6 +73,7 @@ class ResCompany(models.Model):
         "blocked: confirm silently, warn, or block (a risk manager may confirm with a reason).",
     )
     adv_risk_gate_invoice = fields.Boolean(
+        groups="adv_dossier.group_adv_risk_manager",
         string="Also at Invoice Posting",
         help="Apply the same check when a customer invoice is posted.",
     )

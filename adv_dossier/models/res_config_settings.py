@@ -22,17 +22,35 @@ class ResConfigSettings(models.TransientModel):
     adv_late_penalty_points = fields.Float(
         related="company_id.adv_late_penalty_points", readonly=False
     )
-    adv_risk_watch_days = fields.Integer(related="company_id.adv_risk_watch_days", readonly=False)
-    adv_risk_high_days = fields.Integer(related="company_id.adv_risk_high_days", readonly=False)
+    adv_risk_watch_days = fields.Integer(
+        related="company_id.adv_risk_watch_days",
+        readonly=False,
+        groups="adv_dossier.group_adv_risk_manager",
+    )
+    adv_risk_high_days = fields.Integer(
+        related="company_id.adv_risk_high_days",
+        readonly=False,
+        groups="adv_dossier.group_adv_risk_manager",
+    )
     adv_risk_blocked_days = fields.Integer(
-        related="company_id.adv_risk_blocked_days", readonly=False
+        related="company_id.adv_risk_blocked_days",
+        readonly=False,
+        groups="adv_dossier.group_adv_risk_manager",
     )
     adv_risk_blocked_ratio = fields.Float(
-        related="company_id.adv_risk_blocked_ratio", readonly=False
+        related="company_id.adv_risk_blocked_ratio",
+        readonly=False,
+        groups="adv_dossier.group_adv_risk_manager",
     )
-    adv_risk_gate = fields.Selection(related="company_id.adv_risk_gate", readonly=False)
+    adv_risk_gate = fields.Selection(
+        related="company_id.adv_risk_gate",
+        readonly=False,
+        groups="adv_dossier.group_adv_risk_manager",
+    )
     adv_risk_gate_invoice = fields.Boolean(
-        related="company_id.adv_risk_gate_invoice", readonly=False
+        related="company_id.adv_risk_gate_invoice",
+        readonly=False,
+        groups="adv_dossier.group_adv_risk_manager",
     )
 
     @api.depends("company_id")

@@ -508,6 +508,8 @@ class ResPartner(models.Model):
         partners.fetch(["credit_limit", "adv_risk_override"])
         default_limit = partners._fields["credit_limit"].get_company_dependent_fallback(partners)
         use_limits = company.account_use_credit_limit
+        # the thresholds are the risk managers' settings: read them for everybody
+        thresholds = company.sudo()
         for partner in partners:
             values = result[partner.id]
             values["adv_risk_exposure"] = (
@@ -518,7 +520,7 @@ class ResPartner(models.Model):
             limit = (partner.credit_limit or default_limit or 0.0) if use_limits else 0.0
             values["adv_risk_credit_limit"] = limit
             values["adv_risk_limit_exceeded"] = bool(limit) and values["adv_risk_exposure"] > limit
-            values["adv_risk_computed_level"] = company._adv_risk_level(values)
+            values["adv_risk_computed_level"] = thresholds._adv_risk_level(values)
             values["adv_risk_level"] = (
                 partner.adv_risk_override or values["adv_risk_computed_level"]
             )

@@ -2,10 +2,12 @@ import base64
 import re
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import AdvDossierCommon
 
@@ -25,6 +27,7 @@ class TestCustomerRisk(AdvDossierCommon):
         )
         cls.customer.credit_limit = 5000.0
 
+    @freeze_time("2026-06-15")
     def test_figures(self):
         """Due, overdue, oldest overdue, ordered not invoiced, drafts, exposure and level, to the cent."""
         self._invoice(self.customer, 1000.0, days_ago=70, due_in=30)  # 40 days overdue
@@ -75,6 +78,24 @@ class TestCustomerRisk(AdvDossierCommon):
         foreign = self._invoice(self.customer, 100.0, currency=other)
         self.customer.invalidate_recordset()
         self.assertAlmostEqual(self.customer.adv_risk_due, foreign.amount_total_signed, places=2)
+
+    def test_thresholds_for_risk_managers_only(self):
+        """Salesmen see the level but do not change the thresholds; another company's invoices
+        do not count."""
+        with self.assertRaises(AccessError):
+            self.company.with_user(self.salesman).write({"adv_risk_blocked_days": 5})
+        with self.assertRaises(AccessError):
+            self.env["adv.risk.settings"].with_user(self.salesman).create({})
+        settings = Form(self.env["adv.risk.settings"].with_user(self.risk_manager))
+        self.assertEqual(settings.adv_risk_high_days, 30)
+        settings.adv_risk_high_days = 20
+        settings.save().action_apply()
+        self.assertEqual(self.company.adv_risk_high_days, 20)
+        self._invoice(self.customer, 300.0, days_ago=55, due_in=30)  # 25 days overdue
+        self.assertEqual(self.customer.with_user(self.salesman).adv_risk_level, "high")
+        other_company = self.customer.with_company(self.company_2)
+        self.assertEqual(other_company.adv_risk_due, 0.0)
+        self.assertEqual(other_company.adv_risk_level, "low")
 
     def test_override_by_risk_manager_only(self):
         """Only a risk manager sets the level by hand; the reason, date and author are kept."""
@@ -151,7 +172,7 @@ class TestCustomerRisk(AdvDossierCommon):
         self.assertEqual(invoice.state, "posted")
 
     def test_figures_queries_do_not_grow_with_customers(self):
-        """Every figure is computed for many customers at once: 10 or 40 customers, same queries."""
+        """Every figure is computed for many customers at once: 10 or 100 customers, same queries."""
 
         def queries_for(count):
             partners = self.env["res.partner"].create(
@@ -166,7 +187,7 @@ class TestCustomerRisk(AdvDossierCommon):
             partners.mapped("adv_risk_exposure")
             return self.env.cr.sql_log_count - before
 
-        self.assertEqual(queries_for(10), queries_for(40))
+        self.assertEqual(queries_for(10), queries_for(100))
 
     def test_aged_balance(self):
         """The aged balance at a date splits what is due by age, down to the invoices, to the cent."""

@@ -106,7 +106,9 @@ class AdvOrderConfirm(models.TransientModel):
         for wizard in self:
             message = wizard.order_id._adv_risk_problem() if wizard.order_id else False
             wizard.risk_message = message
-            wizard.risk_blocking = bool(message) and wizard.company_id.adv_risk_gate == "block"
+            wizard.risk_blocking = (
+                bool(message) and wizard.company_id.sudo().adv_risk_gate == "block"
+            )
 
     @api.depends("partner_id", "company_id")
     def _compute_customer_file(self):
