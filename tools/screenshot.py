@@ -1,7 +1,8 @@
 """Screenshots of the real web client, for the docs and for checking a change by eye.
 
 Usage: screenshot.py URL_PATH OUTPUT.png [--lang fr_FR] [--base http://127.0.0.1:8069]
-                     [--login admin --password admin] [--wait 4] [--size 1440x900]
+                     [--db adv_dossier] [--login admin --password admin] [--wait 4]
+                     [--size 1440x900] [--click CSS_SELECTOR ...]
 
 Logs in with Chromium (headless, Debian's package), optionally switches the user's
 language, opens URL_PATH (e.g. /odoo/action-adv_dossier.action_adv_dossier) and saves a PNG.
@@ -56,6 +57,9 @@ def main():
     parser.add_argument("--password", default="admin")
     parser.add_argument("--lang")
     parser.add_argument("--wait", type=float, default=4)
+    parser.add_argument(
+        "--click", action="append", default=[], help="CSS selector to click first (repeatable)"
+    )
     parser.add_argument("--size", default="1440x900")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
@@ -125,6 +129,9 @@ def main():
                 }})()"""
             )
         page.goto(f"{args.base}{args.path}", args.wait)
+        for selector in args.click:
+            page.js(f"document.querySelector({json.dumps(selector)})?.click()")
+            time.sleep(2)
         data = page.call("Page.captureScreenshot", format="png")["data"]
         with open(args.output, "wb") as out:
             out.write(base64.b64decode(data))

@@ -12,3 +12,5 @@ from . import adv_lost_reason
 from . import adv_quote_version
 from . import account_move
 from . import adv_aged_balance
+from . import adv_reminder_level
+from . import adv_reminder

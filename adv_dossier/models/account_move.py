@@ -1,11 +1,49 @@
 from markupsafe import Markup
 
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    adv_no_reminder = fields.Boolean(
+        string="No Payment Reminder",
+        copy=False,
+        tracking=True,
+        help="Never send a payment reminder for this invoice.",
+    )
+    adv_dispute = fields.Boolean(
+        string="In Dispute",
+        copy=False,
+        tracking=True,
+        help="No reminder while the invoice is disputed.",
+    )
+    adv_dispute_reason = fields.Char(string="Dispute Reason", copy=False, tracking=True)
+    adv_reminder_line_ids = fields.One2many(
+        "adv.reminder.line", "move_id", string="Payment Reminders"
+    )
+    adv_reminder_count = fields.Integer(
+        compute="_compute_adv_reminder_count", string="Reminder Count"
+    )
+
+    def _compute_adv_reminder_count(self):
+        counts = dict(
+            self.env["adv.reminder.line"]._read_group(
+                [("move_id", "in", self.ids), ("reminder_id.state", "=", "sent")],
+                ["move_id"],
+                ["__count"],
+            )
+        )
+        for move in self:
+            move.adv_reminder_count = counts.get(move, 0)
+
+    def action_view_adv_reminders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("adv_dossier.action_adv_reminder")
+        action["domain"] = [("line_ids.move_id", "=", self.id)]
+        action["context"] = {}
+        return action
 
     def action_post(self):
         """If the company wants it, check the customer risk before posting customer invoices."""

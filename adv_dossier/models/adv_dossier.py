@@ -144,6 +144,7 @@ class AdvDossier(models.Model):
         "account.move", compute="_compute_invoice_ids", string="Invoices"
     )
     invoice_count = fields.Integer(compute="_compute_invoice_ids")
+    reminder_count = fields.Integer(compute="_compute_reminder_count")
     amount_untaxed = fields.Monetary(
         string="Amount Excl. Tax",
         compute="_compute_amount_untaxed",
@@ -219,6 +220,12 @@ class AdvDossier(models.Model):
             invoices = dossier.order_ids.invoice_ids
             dossier.invoice_ids = invoices
             dossier.invoice_count = len(invoices)
+
+    def _compute_reminder_count(self):
+        for dossier in self:
+            dossier.reminder_count = self.env["adv.reminder"].search_count(
+                [("line_ids.move_id", "in", dossier.invoice_ids.ids), ("state", "=", "sent")]
+            )
 
     @api.depends(
         "order_ids.amount_untaxed",
@@ -512,6 +519,13 @@ class AdvDossier(models.Model):
             "default_res_model": self._name,
             "default_res_id": self.id,
         }
+        return action
+
+    def action_view_reminders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("adv_dossier.action_adv_reminder")
+        action["domain"] = [("line_ids.move_id", "in", self.invoice_ids.ids)]
+        action["context"] = {}
         return action
 
     def action_view_duplicates(self):

@@ -77,6 +77,12 @@ class ResCompany(models.Model):
         string="Also at Invoice Posting",
         help="Apply the same check when a customer invoice is posted.",
     )
+    adv_reminder_auto_send = fields.Boolean(
+        string="Send Reminders Automatically",
+        default=True,
+        help="The daily scheduled action sends the reminders it prepares; otherwise they wait "
+        "in Reminders to Send for an accountant.",
+    )
     adv_ecb_rate = fields.Float(
         string="ECB Refinancing Rate (%)",
         default=2.15,

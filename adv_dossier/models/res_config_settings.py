@@ -19,6 +19,9 @@ class ResConfigSettings(models.TransientModel):
     )
     adv_order_numbering = fields.Boolean(related="company_id.adv_order_numbering", readonly=False)
     adv_ecb_rate = fields.Float(related="company_id.adv_ecb_rate", readonly=False)
+    adv_reminder_auto_send = fields.Boolean(
+        related="company_id.adv_reminder_auto_send", readonly=False
+    )
     adv_late_penalty_points = fields.Float(
         related="company_id.adv_late_penalty_points", readonly=False
     )

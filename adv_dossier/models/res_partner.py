@@ -27,6 +27,8 @@ RISK_FIELDS = (
     "adv_risk_limit_exceeded",
     "adv_risk_late_days_avg",
     "adv_risk_dso",
+    "adv_risk_reminders",
+    "adv_risk_formal_notices",
     "adv_risk_computed_level",
     "adv_risk_level",
 )
@@ -37,12 +39,18 @@ class ResPartner(models.Model):
 
     adv_dossier_ids = fields.One2many("adv.dossier", "commercial_partner_id", string="Dossiers")
     adv_dossier_count = fields.Integer(compute="_compute_adv_dossier_count", string="Dossier Count")
+    adv_no_reminder = fields.Boolean(
+        string="No Payment Reminder", help="Never send payment reminders to this customer."
+    )
+    adv_reminder_count = fields.Integer(
+        compute="_compute_adv_reminder_count", string="Reminder Count"
+    )
     adv_customer_state = fields.Selection(
         [("prospect", "Prospect"), ("customer", "Customer")],
         string="Customer Status",
         compute="_compute_adv_customer_state",
         search="_search_adv_customer_state",
-        help="A partner is a prospect until its first confirmed order.",
+        help="A partner is a prospect until its first confirmed order (or posted invoice).",
     )
 
     # ------------------------------------------------------------------
@@ -62,13 +70,41 @@ class ResPartner(models.Model):
         for partner in self:
             partner.adv_dossier_count = counts.get(partner.commercial_partner_id, 0)
 
+    def _compute_adv_reminder_count(self):
+        counts = dict(
+            self.env["adv.reminder"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids), ("state", "=", "sent")],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.adv_reminder_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_adv_reminders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("adv_dossier.action_adv_reminder")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {}
+        return action
+
     def _adv_customer_ids(self, commercial_ids=None):
-        """Commercial partners with at least one confirmed order (any company)."""
-        domain = Domain("state", "=", "sale")
+        """Commercial partners with at least one confirmed order or posted customer invoice
+        (any company)."""
+        order_domain = Domain("state", "=", "sale")
+        invoice_domain = Domain("state", "=", "posted") & Domain(
+            "move_type", "in", ("out_invoice", "out_refund")
+        )
         if commercial_ids is not None:
-            domain &= Domain("partner_id.commercial_partner_id", "in", commercial_ids)
-        groups = self.env["sale.order"].sudo()._read_group(domain, ["partner_id"])
-        return {partner.commercial_partner_id.id for (partner,) in groups}
+            order_domain &= Domain("partner_id.commercial_partner_id", "in", commercial_ids)
+            invoice_domain &= Domain("commercial_partner_id", "in", commercial_ids)
+        orders = self.env["sale.order"].sudo()._read_group(order_domain, ["partner_id"])
+        invoices = (
+            self.env["account.move"].sudo()._read_group(invoice_domain, ["commercial_partner_id"])
+        )
+        return {partner.commercial_partner_id.id for (partner,) in orders} | {
+            partner.id for (partner,) in invoices
+        }
 
     @api.depends("commercial_partner_id")
     def _compute_adv_customer_state(self):
@@ -268,6 +304,10 @@ class ResPartner(models.Model):
         digits=(16, 1),
         help="Days sales outstanding: amount due / sales of the last 12 months × 365.",
     )
+    adv_risk_reminders = fields.Integer(string="Reminders (12 months)", compute="_compute_adv_risk")
+    adv_risk_formal_notices = fields.Integer(
+        string="Formal Notices (12 months)", compute="_compute_adv_risk"
+    )
     adv_risk_computed_level = fields.Selection(
         RISK_LEVELS, string="Computed Risk Level", compute="_compute_adv_risk"
     )
@@ -338,6 +378,8 @@ class ResPartner(models.Model):
             "adv_risk_limit_exceeded": False,
             "adv_risk_late_days_avg": 0.0,
             "adv_risk_dso": 0.0,
+            "adv_risk_reminders": 0,
+            "adv_risk_formal_notices": 0,
             "adv_risk_computed_level": "low",
             "adv_risk_level": "low",
         }
@@ -353,6 +395,7 @@ class ResPartner(models.Model):
             "account.partial.reconcile",
             "sale.order",
             "sale.order.line",
+            "adv.reminder",
         ):
             self.env[model].flush_model()
 
@@ -503,7 +546,26 @@ class ResPartner(models.Model):
         ):
             result[pid]["adv_risk_draft_invoices"] = draft or 0.0
 
-        # 4. limits, levels and overrides
+        # 4. reminders and formal notices of the last 12 months
+        for pid, reminders, notices in self.env.execute_query(
+            SQL(
+                """
+                SELECT r.partner_id, COUNT(*), COUNT(*) FILTER (WHERE l.formal_notice)
+                  FROM adv_reminder r
+                  JOIN adv_reminder_level l ON l.id = r.level_id
+                 WHERE r.company_id = %(company)s AND r.state = 'sent' AND r.date >= %(year_ago)s
+                   AND r.partner_id = ANY(%(ids)s)
+              GROUP BY r.partner_id
+                """,
+                company=company.id,
+                year_ago=year_ago,
+                ids=ids,
+            )
+        ):
+            result[pid]["adv_risk_reminders"] = reminders
+            result[pid]["adv_risk_formal_notices"] = notices
+
+        # 5. limits, levels and overrides
         partners = self.browse(ids).with_company(company).sudo()
         partners.fetch(["credit_limit", "adv_risk_override"])
         default_limit = partners._fields["credit_limit"].get_company_dependent_fallback(partners)

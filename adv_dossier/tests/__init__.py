@@ -3,6 +3,7 @@ from . import test_dossier
 from . import test_foundation
 from . import test_mail_intake
 from . import test_quote_to_order
+from . import test_reminders
 from . import test_report
 from . import test_risk
 from . import test_security

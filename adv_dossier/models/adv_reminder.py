@@ -1,0 +1,327 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.fields import Command
+from odoo.tools import SQL
+
+from .adv_reminder_level import CHANNELS
+
+FIXED_INDEMNITY = (
+    40.0  # EUR per invoice paid late, professional customers (Code de commerce D441-5)
+)
+
+
+class AdvReminder(models.Model):
+    """One payment reminder sent (or to send) to a customer, listing its overdue invoices."""
+
+    _name = "adv.reminder"
+    _description = "Payment Reminder"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, readonly=True
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    level_id = fields.Many2one("adv.reminder.level", required=True, readonly=True)
+    formal_notice = fields.Boolean(related="level_id.formal_notice")
+    channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    date = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
+    state = fields.Selection(
+        [
+            ("to_send", "To Send"),
+            ("sent", "Sent"),
+            ("skipped", "Skipped"),
+            ("postponed", "Postponed"),
+        ],
+        default="to_send",
+        required=True,
+        tracking=True,
+    )
+    postponed_until = fields.Date(readonly=True)
+    line_ids = fields.One2many(
+        "adv.reminder.line", "reminder_id", string="Reminded Lines", readonly=True
+    )
+    invoice_ids = fields.Many2many(
+        "account.move", compute="_compute_invoice_ids", string="Invoices"
+    )
+    amount_due = fields.Monetary(compute="_compute_amounts", store=True)
+    penalties = fields.Monetary(
+        string="Late-Payment Penalties",
+        compute="_compute_amounts",
+        store=True,
+        help="Penalties at the company's rate for the days late, plus the fixed recovery indemnity "
+        "per invoice for professional customers.",
+    )
+    attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
+
+    @api.depends("line_ids.move_line_id")
+    def _compute_invoice_ids(self):
+        for reminder in self:
+            reminder.invoice_ids = reminder.line_ids.move_line_id.move_id
+
+    @api.depends("line_ids.amount_residual", "line_ids.penalty", "line_ids.indemnity")
+    def _compute_amounts(self):
+        for reminder in self:
+            reminder.amount_due = sum(reminder.line_ids.mapped("amount_residual"))
+            reminder.penalties = sum(reminder.line_ids.mapped("penalty")) + sum(
+                reminder.line_ids.mapped("indemnity")
+            )
+
+    @api.depends("partner_id", "level_id", "date")
+    def _compute_display_name(self):
+        for reminder in self:
+            reminder.display_name = f"{reminder.level_id.name} - {reminder.partner_id.name or ''}"
+
+    def _mail_get_partner_fields(self, introspect_fields=False):
+        return ["partner_id"]
+
+    # ------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------
+    def _send(self):
+        """Send the reminders still to send; their lines are locked and checked again first, so
+        a payment posted since the selection stops its reminder."""
+        todo = self.filtered(lambda r: r.state == "to_send")
+        lines = todo.line_ids.move_line_id
+        locked = lines.try_lock_for_update()
+        lines.invalidate_recordset(["amount_residual"])
+        lines.move_id.invalidate_recordset(["payment_state"])
+        sent = self.browse()
+        skipped = self.browse()
+        for reminder in todo:
+            own = reminder.line_ids.move_line_id
+            if own - locked:
+                continue  # being paid or reminded right now: the next run sends it
+            still_due = own.filtered(
+                lambda line: (
+                    line.amount_residual > 0
+                    and line.move_id.payment_state not in ("paid", "in_payment", "reversed")
+                )
+            )
+            if not still_due:
+                skipped |= reminder
+                continue
+            reminder.line_ids.filtered(
+                lambda rl, due=still_due: rl.move_line_id not in due
+            ).unlink()
+            reminder._deliver()
+            sent |= reminder
+        if skipped:
+            skipped.write({"state": "skipped"})
+            for reminder in skipped:
+                reminder.message_post(body=self.env._("Not sent: everything was paid meanwhile."))
+        sent.write({"state": "sent"})
+        sent.invoice_ids._adv_dossiers()._move_to_stage_code("reminder")
+        return sent
+
+    def _deliver(self):
+        self.ensure_one()
+        level = self.level_id
+        attachments = self.env["ir.attachment"]
+        if self.channel == "letter":
+            report = self.env.ref("adv_dossier.action_report_adv_reminder_letter")
+            pdf, _type = report._render_qweb_pdf(report.report_name, self.ids)
+            attachments = self.env["ir.attachment"].create(
+                {
+                    "name": f"{self.display_name}.pdf",
+                    "raw": pdf,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "mimetype": "application/pdf",
+                }
+            )
+            self.attachment_id = attachments
+        if self.channel in ("email", "letter") and level.mail_template_id:
+            lang = self.partner_id.lang or self.company_id.partner_id.lang
+            self.with_context(lang=lang).message_post_with_source(
+                level.mail_template_id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                attachment_ids=attachments.ids,
+            )
+        if self.channel == "phone" or level.phone_call:
+            self.activity_schedule(
+                "mail.mail_activity_data_call",
+                summary=self.env._("Call the customer about its overdue invoices"),
+                user_id=(self.partner_id.user_id or self.env.user).id,
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_send(self):
+        self._send()
+        return True
+
+    def action_skip(self):
+        self.filtered(lambda r: r.state in ("to_send", "postponed")).write({"state": "skipped"})
+        return True
+
+    def action_postpone(self):
+        """Postpone the reminders by a week."""
+        self.filtered(lambda r: r.state == "to_send").write(
+            {
+                "state": "postponed",
+                "postponed_until": fields.Date.context_today(self) + timedelta(days=7),
+            }
+        )
+        return True
+
+
+class AdvReminderLine(models.Model):
+    """A due line reminded at a level: a line is never reminded twice at the same level."""
+
+    _name = "adv.reminder.line"
+    _description = "Payment Reminder Line"
+
+    reminder_id = fields.Many2one("adv.reminder", required=True, ondelete="cascade", index=True)
+    move_line_id = fields.Many2one(
+        "account.move.line", string="Due Line", required=True, index=True, readonly=True
+    )
+    move_id = fields.Many2one(
+        related="move_line_id.move_id", string="Invoice", store=True, index=True
+    )
+    level_id = fields.Many2one(related="reminder_id.level_id", store=True)
+    company_id = fields.Many2one(related="reminder_id.company_id", store=True)
+    currency_id = fields.Many2one(related="reminder_id.currency_id")
+    date_maturity = fields.Date(related="move_line_id.date_maturity", string="Due Date")
+    days_overdue = fields.Integer(readonly=True)
+    amount_residual = fields.Monetary(string="Amount Due", readonly=True)
+    penalty = fields.Monetary(string="Penalties", readonly=True)
+    indemnity = fields.Monetary(string="Fixed Indemnity", readonly=True)
+
+    _line_level_unique = models.UniqueIndex(
+        "(move_line_id, level_id)", "This due line was already reminded at this level."
+    )
+
+
+class AdvReminderEngine(models.AbstractModel):
+    """Selects the due lines to remind, prepares the reminders and sends them."""
+
+    _name = "adv.reminder.engine"
+    _description = "Payment Reminder Engine"
+    BATCH_SIZE = 50
+
+    @api.model
+    def _due_lines(self, company, date):
+        """Overdue receivable lines of ``company`` that may be reminded at ``date`` (one query)."""
+        self.env["res.partner"]._adv_flush_accounting()
+        self.env["adv.reminder.line"].flush_model()
+        return self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT aml.id, p.commercial_partner_id AS partner_id, aml.date_maturity,
+                       aml.amount_residual, cp.is_company,
+                       ARRAY(SELECT level_id FROM adv_reminder_line arl WHERE arl.move_line_id = aml.id) AS levels
+                  FROM account_move_line aml
+                  JOIN account_account a ON a.id = aml.account_id
+                  JOIN account_move m ON m.id = aml.move_id
+                  JOIN res_partner p ON p.id = aml.partner_id
+                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                 WHERE aml.company_id = %(company)s
+                   AND aml.parent_state = 'posted'
+                   AND a.account_type = 'asset_receivable'
+                   AND aml.amount_residual > 0
+                   AND aml.date_maturity < %(date)s
+                   AND m.move_type = 'out_invoice'
+                   AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed')
+                   AND NOT COALESCE(m.adv_no_reminder, FALSE)
+                   AND NOT COALESCE(m.adv_dispute, FALSE)
+                   AND NOT COALESCE(cp.adv_no_reminder, FALSE)
+              ORDER BY p.commercial_partner_id, aml.date_maturity, aml.id
+                """,
+                company=company.id,
+                date=date,
+            )
+        )
+
+    @api.model
+    def _prepare(self, company, date=None):
+        """Create the reminders to send at ``date``: one per customer and level reached,
+        listing its due lines that were not reminded at that level yet. Idempotent."""
+        date = date or fields.Date.context_today(self)
+        levels = self.env["adv.reminder.level"]._for_company(company).sorted("days_after_due")
+        if not levels:
+            return self.env["adv.reminder"]
+        rate = company.adv_late_penalty_rate / 100.0
+        groups = {}
+        for row in self._due_lines(company, date):
+            days = (date - row["date_maturity"]).days
+            reached = levels.filtered(lambda lv, d=days: lv.days_after_due <= d)[-1:]
+            if not reached or reached.id in row["levels"]:
+                continue
+            amount = row["amount_residual"]
+            groups.setdefault((row["partner_id"], reached.id), []).append(
+                {
+                    "move_line_id": row["id"],
+                    "days_overdue": days,
+                    "amount_residual": amount,
+                    "penalty": company.currency_id.round(amount * rate * days / 365),
+                    "indemnity": FIXED_INDEMNITY if row["is_company"] else 0.0,
+                }
+            )
+        Level = self.env["adv.reminder.level"]
+        vals_list = [
+            {
+                "partner_id": partner_id,
+                "company_id": company.id,
+                "level_id": level_id,
+                "channel": Level.browse(level_id).channel,
+                "date": date,
+                "line_ids": [Command.create(vals) for vals in lines],
+            }
+            for (partner_id, level_id), lines in groups.items()
+        ]
+        return self.env["adv.reminder"].sudo().create(vals_list).sudo(False)
+
+    def _commit_progress(self, processed, remaining):
+        if self.env.context.get("ir_cron_progress_id"):
+            return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
+        return float("inf")
+
+    @api.model
+    def action_reminders_to_send(self):
+        """The reminders the scheduled action would send today, prepared now, before sending."""
+        self._prepare(self.env.company)
+        action = self.env["ir.actions.act_window"]._for_xml_id("adv_dossier.action_adv_reminder")
+        action.update(
+            {
+                "name": self.env._("Reminders to Send Today"),
+                "domain": [("company_id", "=", self.env.company.id), ("state", "=", "to_send")],
+                "context": {},
+            }
+        )
+        return action
+
+    @api.model
+    def _cron(self):
+        """Daily, per company: prepare today's reminders and send them (and the postponed ones
+        whose day came). Safe to rerun or to run by hand at the same time."""
+        today = fields.Date.context_today(self)
+        Reminder = self.env["adv.reminder"]
+        for company in self.env["res.company"].search([]):
+            engine = self.with_company(company)
+            engine._prepare(company, today)
+            Reminder.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "postponed"),
+                    ("postponed_until", "<=", today),
+                ]
+            ).write({"state": "to_send"})
+            if not engine._commit_progress(0, 0):
+                return
+            if not company.adv_reminder_auto_send:
+                continue
+            to_send = Reminder.search(
+                [("company_id", "=", company.id), ("state", "=", "to_send"), ("date", "<=", today)]
+            )
+            for start in range(0, len(to_send), self.BATCH_SIZE):
+                batch = to_send[start : start + self.BATCH_SIZE]
+                batch._send()
+                if not engine._commit_progress(
+                    len(batch), max(len(to_send) - start - len(batch), 0)
+                ):
+                    return

@@ -1,0 +1,206 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from .common import AdvDossierCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReminders(AdvDossierCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Engine = cls.env["adv.reminder.engine"]
+        cls.Reminder = cls.env["adv.reminder"]
+        cls.level_1 = cls.env.ref("adv_dossier.reminder_level_1")
+        cls.level_2 = cls.env.ref("adv_dossier.reminder_level_2")
+        cls.notice = cls.env.ref("adv_dossier.reminder_level_formal_notice")
+        cls.company.write({"adv_ecb_rate": 2.15, "adv_late_penalty_points": 10.0})
+
+    def _overdue(self, partner, amount, days_overdue, **values):
+        """An invoice ``days_overdue`` days past its due date (due 30 days after issue)."""
+        return self._invoice(partner, amount, days_ago=30 + days_overdue, due_in=30, **values)
+
+    def _reminders(self, partner):
+        return self.Reminder.search([("partner_id", "=", partner.id)])
+
+    def test_levels_grouping_and_no_duplicate(self):
+        """Each customer gets one reminder at the level reached, listing all its overdue
+        invoices; rerunning the scheduled action sends nothing twice."""
+        first = self._overdue(self.customer, 1000.0, 10)
+        second = self._overdue(self.customer, 200.0, 12)
+        other = self.env["res.partner"].create(
+            {"name": "Mairie de Bron", "is_company": True, "email": "m@bron.example"}
+        )
+        late = self._overdue(other, 500.0, 40)
+        self._invoice(self.customer, 300.0)  # not due: not reminded
+        self.Engine._cron()
+        reminder = self._reminders(self.customer)
+        self.assertEqual(len(reminder), 1)
+        self.assertEqual(reminder.level_id, self.level_1)
+        self.assertEqual(reminder.state, "sent")
+        self.assertEqual(reminder.invoice_ids, first | second)
+        self.assertEqual(reminder.amount_due, 1200.0)
+        message = reminder.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertEqual(len(message), 1)
+        self.assertIn(self.customer, message.partner_ids)
+        self.assertIn(first.name, message.body)
+        notice = self._reminders(other)
+        self.assertEqual(notice.level_id, self.notice)
+        self.assertTrue(notice.attachment_id, "the formal notice letter is attached")
+        self.assertEqual(notice.invoice_ids, late)
+        # penalties: 12.15 % a year for 40 days, plus the 40 EUR indemnity for a professional
+        self.assertAlmostEqual(notice.penalties, round(500 * 0.1215 * 40 / 365, 2) + 40.0, places=2)
+        self.assertEqual(self.customer.adv_reminder_count, 1)
+        self.assertEqual(first.adv_reminder_count, 1)
+        self.assertEqual(self.customer.adv_risk_reminders, 1)
+        self.assertEqual(other.adv_risk_formal_notices, 1)
+        # rerun: nothing new
+        self.Engine._cron()
+        self.Engine._cron()
+        self.assertEqual(len(self._reminders(self.customer) | self._reminders(other)), 2)
+
+    def test_next_level_later(self):
+        """The same invoice reaches the next level later, never the same one twice."""
+        invoice = self._overdue(self.customer, 800.0, 10)
+        self.Engine._cron()
+        invoice.line_ids.filtered("date_maturity").write(
+            {"date_maturity": fields.Date.today() - timedelta(days=22)}
+        )
+        self.Engine._cron()
+        levels = self._reminders(self.customer).mapped("level_id")
+        self.assertEqual(levels, self.level_1 | self.level_2)
+        self.assertTrue(
+            self._reminders(self.customer)
+            .filtered(lambda r: r.level_id == self.level_2)
+            .activity_ids,
+            "the second reminder schedules a phone call",
+        )
+
+    def test_partial_payment_installments_and_exclusions(self):
+        """Only the amount still due is reminded; installments not due yet, disputed, excluded
+        invoices and excluded customers are not."""
+        partial = self._overdue(self.customer, 1000.0, 10)
+        self._pay(partial, 600.0)
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30 % à 30 jours, 70 % à 90 jours",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 30, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 70, "nb_days": 90}),
+                ],
+            }
+        )
+        installments = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": fields.Date.today() - timedelta(days=45),
+                "invoice_payment_term_id": term.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Chantier", "quantity": 1, "price_unit": 1000.0, "tax_ids": False}
+                    )
+                ],
+            }
+        )
+        installments.action_post()
+        disputed = self._overdue(self.customer, 50.0, 10)
+        disputed.write({"adv_dispute": True, "adv_dispute_reason": "Plants abîmés"})
+        excluded = self._overdue(self.customer, 70.0, 10)
+        excluded.adv_no_reminder = True
+        quiet = self.env["res.partner"].create(
+            {"name": "Client sans relance", "is_company": True, "adv_no_reminder": True}
+        )
+        self._overdue(quiet, 90.0, 10)
+        reminders = self.Engine._prepare(self.company)
+        reminder = reminders.filtered(lambda r: r.partner_id == self.customer)
+        self.assertEqual(reminder.invoice_ids, partial | installments)
+        self.assertEqual(
+            reminder.line_ids.filtered(lambda rl: rl.move_id == partial).amount_residual, 400.0
+        )
+        self.assertEqual(
+            reminder.line_ids.filtered(lambda rl: rl.move_id == installments).amount_residual, 300.0
+        )
+        self.assertFalse(reminders.filtered(lambda r: r.partner_id == quiet))
+
+    def test_payment_between_selection_and_sending(self):
+        """A payment posted after the reminders were prepared stops the reminder."""
+        invoice = self._overdue(self.customer, 400.0, 9)
+        reminder = self.Engine._prepare(self.company).filtered(
+            lambda r: r.partner_id == self.customer
+        )
+        self.assertEqual(reminder.state, "to_send")
+        self._pay(invoice, 400.0)
+        reminder.action_send()
+        self.assertEqual(reminder.state, "skipped")
+        self.assertFalse(reminder.message_ids.filtered(lambda m: m.message_type == "comment"))
+
+    def test_crash_then_rerun_sends_once(self):
+        """A crash in the middle of a run leaves nothing behind; the rerun sends each reminder once."""
+        self._overdue(self.customer, 400.0, 9)
+        with self.assertRaises(RuntimeError), self.env.cr.savepoint():
+            self.Engine._cron()
+            raise RuntimeError("crash after sending, before the commit")
+        self.env.invalidate_all()
+        self.assertFalse(self._reminders(self.customer))
+        self.Engine._cron()
+        self.Engine._cron()
+        self.assertEqual(len(self._reminders(self.customer)), 1)
+
+    def test_today_list_skip_postpone_and_other_company(self):
+        """Reminders to send today are shown before sending; one can be skipped or postponed.
+        Another company uses its own levels."""
+        self.company.adv_reminder_auto_send = False
+        self._overdue(self.customer, 100.0, 8)
+        other = self.env["res.partner"].create({"name": "Autre client", "is_company": True})
+        self._overdue(other, 100.0, 8)
+        action = self.Engine.action_reminders_to_send()
+        today = self.Reminder.search(action["domain"])
+        self.assertEqual(set(today.mapped("state")), {"to_send"})
+        self.Engine._cron()
+        self.assertEqual(set(today.mapped("state")), {"to_send"}, "not sent automatically")
+        mine = today.filtered(lambda r: r.partner_id == self.customer)
+        theirs = today.filtered(lambda r: r.partner_id == other)
+        mine.action_postpone()
+        theirs.action_skip()
+        self.assertEqual(mine.state, "postponed")
+        self.assertEqual(theirs.state, "skipped")
+        levels_2 = self.env["adv.reminder.level"]._for_company(self.company_2)
+        self.assertEqual(levels_2.mapped("days_after_due"), [7, 21, 35])
+        self.assertEqual(set(levels_2.company_id.ids), {self.company_2.id})
+
+    def test_html_in_customer_name_is_escaped(self):
+        """A customer name holding HTML is escaped in the e-mail, the chatter and the letter."""
+        hostile = self.env["res.partner"].create(
+            {
+                "name": "<b>Evil</b> & <script>alert(1)</script>",
+                "is_company": True,
+                "email": "x@evil.example",
+            }
+        )
+        self._overdue(hostile, 100.0, 40)
+        self.Engine._cron()
+        reminder = self._reminders(hostile)
+        report = self.env.ref("adv_dossier.action_report_adv_reminder_letter")
+        html = report._render_qweb_html(report.report_name, reminder.ids)[0].decode()
+        self.assertNotIn("<script>alert(1)</script>", html)
+        self.assertIn("&lt;script&gt;", html)
+        for message in reminder.message_ids:
+            self.assertNotIn("<script>", message.body or "")
+
+    def test_dossier_moves_to_reminder_tray(self):
+        """An invoice of a dossier reminded: the dossier moves to the Reminder tray."""
+        dossier = self._create_dossier()
+        order = self._create_quote(dossier, qty=1, price=300.0)
+        order.with_context(adv_confirm_checked=True).action_confirm()
+        order.order_line.qty_delivered = 1
+        invoice = order._create_invoices()
+        invoice.write({"invoice_date": fields.Date.today() - timedelta(days=45)})
+        invoice.invoice_date_due = fields.Date.today() - timedelta(days=15)
+        invoice.action_post()
+        self.Engine._cron()
+        self.assertEqual(dossier.stage_id.code, "reminder")
+        self.assertEqual(dossier.reminder_count, 1)
