@@ -55,6 +55,7 @@ class AdvReminder(models.Model):
         "per invoice for professional customers.",
     )
     attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
+    penalty_invoice_id = fields.Many2one("account.move", readonly=True, copy=False)
 
     @api.depends("line_ids.move_line_id")
     def _compute_invoice_ids(self):
@@ -155,6 +156,61 @@ class AdvReminder(models.Model):
         self._send()
         return True
 
+    def action_invoice_penalties(self):
+        """Invoice the late-payment penalties and fixed indemnities of the reminder (draft)."""
+        self.ensure_one()
+        if not self.penalty_invoice_id:
+            journal = self.env["account.journal"].search(
+                [("type", "=", "sale"), ("company_id", "=", self.company_id.id)], limit=1
+            )
+            lines = []
+            for line in self.line_ids:
+                if line.penalty:
+                    lines.append(
+                        Command.create(
+                            {
+                                "name": self.env._(
+                                    "Late-payment penalties, invoice %(invoice)s, %(days)s days late",
+                                    invoice=line.move_id.name,
+                                    days=line.days_overdue,
+                                ),
+                                "quantity": 1,
+                                "price_unit": line.penalty,
+                                "tax_ids": False,
+                            }
+                        )
+                    )
+                if line.indemnity:
+                    lines.append(
+                        Command.create(
+                            {
+                                "name": self.env._(
+                                    "Fixed indemnity for recovery costs, invoice %(invoice)s",
+                                    invoice=line.move_id.name,
+                                ),
+                                "quantity": 1,
+                                "price_unit": line.indemnity,
+                                "tax_ids": False,
+                            }
+                        )
+                    )
+            self.penalty_invoice_id = self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "journal_id": journal.id,
+                    "invoice_origin": self.display_name,
+                    "invoice_line_ids": lines,
+                }
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.penalty_invoice_id.id,
+            "view_mode": "form",
+        }
+
     def action_skip(self):
         self.filtered(lambda r: r.state in ("to_send", "postponed")).write({"state": "skipped"})
         return True
@@ -183,7 +239,13 @@ class AdvReminderLine(models.Model):
     move_id = fields.Many2one(
         related="move_line_id.move_id", string="Invoice", store=True, index=True
     )
-    level_id = fields.Many2one(related="reminder_id.level_id", store=True)
+    level_id = fields.Many2one(
+        "adv.reminder.level",
+        required=True,
+        readonly=True,
+        index=True,
+        help="The level this due line reached.",
+    )
     company_id = fields.Many2one(related="reminder_id.company_id", store=True)
     currency_id = fields.Many2one(related="reminder_id.currency_id")
     date_maturity = fields.Date(related="move_line_id.date_maturity", string="Due Date")
@@ -253,27 +315,31 @@ class AdvReminderEngine(models.AbstractModel):
             if not reached or reached.id in row["levels"]:
                 continue
             amount = row["amount_residual"]
-            groups.setdefault((row["partner_id"], reached.id), []).append(
+            groups.setdefault(row["partner_id"], []).append(
                 {
                     "move_line_id": row["id"],
+                    "level_id": reached.id,
                     "days_overdue": days,
                     "amount_residual": amount,
                     "penalty": company.currency_id.round(amount * rate * days / 365),
                     "indemnity": FIXED_INDEMNITY if row["is_company"] else 0.0,
                 }
             )
-        Level = self.env["adv.reminder.level"]
-        vals_list = [
-            {
-                "partner_id": partner_id,
-                "company_id": company.id,
-                "level_id": level_id,
-                "channel": Level.browse(level_id).channel,
-                "date": date,
-                "line_ids": [Command.create(vals) for vals in lines],
-            }
-            for (partner_id, level_id), lines in groups.items()
-        ]
+        # one reminder per customer, at the highest level its due lines reached
+        rank = {level.id: index for index, level in enumerate(levels)}
+        vals_list = []
+        for partner_id, lines in groups.items():
+            level = levels[max(rank[line["level_id"]] for line in lines)]
+            vals_list.append(
+                {
+                    "partner_id": partner_id,
+                    "company_id": company.id,
+                    "level_id": level.id,
+                    "channel": level.channel,
+                    "date": date,
+                    "line_ids": [Command.create(vals) for vals in lines],
+                }
+            )
         return self.env["adv.reminder"].sudo().create(vals_list).sudo(False)
 
     def _commit_progress(self, processed, remaining):

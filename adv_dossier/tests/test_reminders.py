@@ -204,3 +204,32 @@ class TestReminders(AdvDossierCommon):
         self.Engine._cron()
         self.assertEqual(dossier.stage_id.code, "reminder")
         self.assertEqual(dossier.reminder_count, 1)
+
+    def test_one_reminder_per_customer_at_the_highest_level(self):
+        """A customer with invoices at several levels gets one reminder, at the highest level,
+        listing them all; each due line keeps the level it reached."""
+        early = self._overdue(self.customer, 100.0, 10)
+        late = self._overdue(self.customer, 300.0, 40)
+        refund = self._invoice(self.customer, 50.0, move_type="out_refund", days_ago=60, due_in=0)
+        reminders = self.Engine._prepare(self.company)
+        reminder = reminders.filtered(lambda r: r.partner_id == self.customer)
+        self.assertEqual(len(reminder), 1)
+        self.assertEqual(reminder.level_id, self.notice)
+        self.assertEqual(reminder.invoice_ids, early | late, "a credit note is never reminded")
+        self.assertNotIn(refund, reminder.invoice_ids)
+        self.assertEqual(
+            reminder.line_ids.filtered(lambda rl: rl.move_id == early).level_id, self.level_1
+        )
+
+    def test_penalties_debit_invoice(self):
+        """On request, the penalties and indemnities of a formal notice are invoiced."""
+        late = self._overdue(self.customer, 1000.0, 40)
+        self.Engine._cron()
+        notice = self._reminders(self.customer)
+        action = notice.action_invoice_penalties()
+        debit = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(debit.move_type, "out_invoice")
+        self.assertEqual(debit.partner_id, self.customer)
+        self.assertAlmostEqual(debit.amount_total, notice.penalties, places=2)
+        self.assertIn(late.name, debit.invoice_line_ids[0].name)
+        self.assertEqual(notice.penalty_invoice_id, debit)
