@@ -107,15 +107,51 @@ class AdvReminder(models.Model):
             reminder.line_ids.filtered(
                 lambda rl, due=still_due: rl.move_line_id not in due
             ).unlink()
-            reminder._deliver()
             sent |= reminder
         if skipped:
             skipped.write({"state": "skipped"})
             for reminder in skipped:
                 reminder.message_post(body=self.env._("Not sent: everything was paid meanwhile."))
+        sent._deliver_batch()
         sent.write({"state": "sent"})
         sent.invoice_ids._adv_dossiers()._move_to_stage_code("reminder")
         return sent
+
+    def _deliver_batch(self):
+        """E-mails of a template rendered for the whole batch at once, then posted; letters
+        (a PDF each) and phone calls one by one."""
+        by_template = {}
+        for reminder in self:
+            if reminder.channel == "email" and reminder.level_id.mail_template_id:
+                by_template.setdefault(reminder.level_id.mail_template_id, self.browse())
+                by_template[reminder.level_id.mail_template_id] |= reminder
+            else:
+                reminder._deliver()
+            if reminder.channel != "phone" and reminder.level_id.phone_call:
+                reminder._schedule_call()
+        for template, reminders in by_template.items():
+            rendered = template._generate_template(
+                reminders.ids, ["subject", "body_html", "email_from", "partner_to", "reply_to"]
+            )
+            for reminder in reminders:
+                values = rendered[reminder.id]
+                reminder.message_post(
+                    body=values.get("body_html"),
+                    subject=values.get("subject"),
+                    partner_ids=values.get("partner_ids", []),
+                    email_from=values.get("email_from") or None,
+                    reply_to=values.get("reply_to") or None,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                )
+
+    def _schedule_call(self):
+        self.ensure_one()
+        self.activity_schedule(
+            "mail.mail_activity_data_call",
+            summary=self.env._("Call the customer about its overdue invoices"),
+            user_id=(self.partner_id.user_id or self.env.user).id,
+        )
 
     def _deliver(self):
         self.ensure_one()
@@ -142,12 +178,8 @@ class AdvReminder(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 attachment_ids=attachments.ids,
             )
-        if self.channel == "phone" or level.phone_call:
-            self.activity_schedule(
-                "mail.mail_activity_data_call",
-                summary=self.env._("Call the customer about its overdue invoices"),
-                user_id=(self.partner_id.user_id or self.env.user).id,
-            )
+        if self.channel == "phone":
+            self._schedule_call()
 
     # ------------------------------------------------------------------
     # Actions
@@ -340,7 +372,12 @@ class AdvReminderEngine(models.AbstractModel):
                     "line_ids": [Command.create(vals) for vals in lines],
                 }
             )
-        return self.env["adv.reminder"].sudo().create(vals_list).sudo(False)
+        Reminder = (
+            self.env["adv.reminder"]
+            .sudo()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+        )
+        return self.env["adv.reminder"].browse(Reminder.create(vals_list).ids)
 
     def _commit_progress(self, processed, remaining):
         if self.env.context.get("ir_cron_progress_id"):
