@@ -129,21 +129,37 @@ class AdvReminder(models.Model):
                 reminder._deliver()
             if reminder.channel != "phone" and reminder.level_id.phone_call:
                 reminder._schedule_call()
+        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
         for template, reminders in by_template.items():
             rendered = template._generate_template(
                 reminders.ids, ["subject", "body_html", "email_from", "partner_to", "reply_to"]
             )
-            for reminder in reminders:
-                values = rendered[reminder.id]
-                reminder.message_post(
-                    body=values.get("body_html"),
-                    subject=values.get("subject"),
-                    partner_ids=values.get("partner_ids", []),
-                    email_from=values.get("email_from") or None,
-                    reply_to=values.get("reply_to") or None,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
-                )
+            # one outgoing e-mail per reminder, created for the whole batch at once; its
+            # message shows in the reminder's chatter
+            self.env["mail.mail"].sudo().create(
+                [
+                    {
+                        "model": self._name,
+                        "res_id": reminder.id,
+                        "message_type": "comment",
+                        "subtype_id": comment,
+                        "subject": rendered[reminder.id].get("subject"),
+                        "body": rendered[reminder.id].get("body_html"),
+                        "body_html": rendered[reminder.id].get("body_html"),
+                        "email_from": rendered[reminder.id].get("email_from")
+                        or self.env.user.email_formatted
+                        or reminder.company_id.email_formatted,
+                        "reply_to": rendered[reminder.id].get("reply_to") or False,
+                        "recipient_ids": [
+                            Command.set(rendered[reminder.id].get("partner_ids", []))
+                        ],
+                        "partner_ids": [Command.set(rendered[reminder.id].get("partner_ids", []))],
+                        "author_id": self.env.user.partner_id.id,
+                        "auto_delete": False,
+                    }
+                    for reminder in reminders
+                ]
+            )
 
     def _schedule_call(self):
         self.ensure_one()
