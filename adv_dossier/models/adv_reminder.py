@@ -356,28 +356,31 @@ class AdvReminderEngine(models.AbstractModel):
         if not levels:
             return self.env["adv.reminder"]
         rate = company.adv_late_penalty_rate / 100.0
+        thresholds = [(level.days_after_due, index) for index, level in enumerate(levels)]
         groups = {}
         for row in self._due_lines(company, date):
             days = (date - row["date_maturity"]).days
-            reached = levels.filtered(lambda lv, d=days: lv.days_after_due <= d)[-1:]
-            if not reached or reached.id in row["levels"]:
+            reached = max((index for delay, index in thresholds if delay <= days), default=None)
+            if reached is None or levels[reached].id in row["levels"]:
                 continue
             amount = row["amount_residual"]
             groups.setdefault(row["partner_id"], []).append(
                 {
                     "move_line_id": row["id"],
-                    "level_id": reached.id,
+                    "level_id": levels[reached].id,
+                    "rank": reached,
                     "days_overdue": days,
                     "amount_residual": amount,
                     "penalty": company.currency_id.round(amount * rate * days / 365),
                     "indemnity": FIXED_INDEMNITY if row["is_company"] else 0.0,
                 }
             )
-        # one reminder per customer, at the highest level its due lines reached
-        rank = {level.id: index for index, level in enumerate(levels)}
+        # one reminder per customer, at the highest level its due lines reached; the lines of
+        # every reminder are created in one go
+        partner_ids = list(groups)
         vals_list = []
-        for partner_id, lines in groups.items():
-            level = levels[max(rank[line["level_id"]] for line in lines)]
+        for partner_id in partner_ids:
+            level = levels[max(line.pop("rank") for line in groups[partner_id])]
             vals_list.append(
                 {
                     "partner_id": partner_id,
@@ -385,7 +388,6 @@ class AdvReminderEngine(models.AbstractModel):
                     "level_id": level.id,
                     "channel": level.channel,
                     "date": date,
-                    "line_ids": [Command.create(vals) for vals in lines],
                 }
             )
         Reminder = (
@@ -393,7 +395,15 @@ class AdvReminderEngine(models.AbstractModel):
             .sudo()
             .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
         )
-        return self.env["adv.reminder"].browse(Reminder.create(vals_list).ids)
+        reminders = Reminder.create(vals_list)
+        self.env["adv.reminder.line"].sudo().create(
+            [
+                dict(line, reminder_id=reminder.id)
+                for reminder, partner_id in zip(reminders, partner_ids, strict=True)
+                for line in groups[partner_id]
+            ]
+        )
+        return self.env["adv.reminder"].browse(reminders.ids)
 
     def _commit_progress(self, processed, remaining):
         if self.env.context.get("ir_cron_progress_id"):
