@@ -40,10 +40,7 @@ class AccountMove(models.Model):
 
     def action_view_adv_reminders(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("adv_dossier.action_adv_reminder")
-        action["domain"] = [("line_ids.move_id", "=", self.id)]
-        action["context"] = {}
-        return action
+        return self.env["adv.reminder"]._action_open([("line_ids.move_id", "=", self.id)])
 
     def action_post(self):
         """If the company wants it, check the customer risk before posting customer invoices."""

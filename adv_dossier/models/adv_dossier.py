@@ -222,9 +222,13 @@ class AdvDossier(models.Model):
             dossier.invoice_count = len(invoices)
 
     def _compute_reminder_count(self):
+        lines = self.env["adv.reminder.line"].search_fetch(
+            [("move_id", "in", self.invoice_ids.ids), ("reminder_id.state", "=", "sent")],
+            ["move_id", "reminder_id"],
+        )
         for dossier in self:
-            dossier.reminder_count = self.env["adv.reminder"].search_count(
-                [("line_ids.move_id", "in", dossier.invoice_ids.ids), ("state", "=", "sent")]
+            dossier.reminder_count = len(
+                lines.filtered(lambda line, d=dossier: line.move_id in d.invoice_ids).reminder_id
             )
 
     @api.depends(
@@ -523,10 +527,9 @@ class AdvDossier(models.Model):
 
     def action_view_reminders(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("adv_dossier.action_adv_reminder")
-        action["domain"] = [("line_ids.move_id", "in", self.invoice_ids.ids)]
-        action["context"] = {}
-        return action
+        return self.env["adv.reminder"]._action_open(
+            [("line_ids.move_id", "in", self.invoice_ids.ids)]
+        )
 
     def action_view_duplicates(self):
         self.ensure_one()
@@ -563,16 +566,6 @@ class AdvDossier(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
-    # the trays the documents of a confirmed dossier move it through, in order
-    FOLLOW_UP_CODES = (
-        "order_to_do",
-        "to_deliver",
-        "to_invoice",
-        "awaiting_payment",
-        "reminder",
-        "won",
-    )
-
     def _adv_delivery_state(self):
         """Where the deliveries of the dossier's orders are: none (nothing to deliver),
         pending, started or done. Without stock nothing is delivered by Odoo: see

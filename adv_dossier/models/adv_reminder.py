@@ -5,6 +5,7 @@ from odoo.fields import Command
 from odoo.tools import SQL
 
 from .adv_reminder_level import CHANNELS
+from .cron_progress import commit_progress
 
 FIXED_INDEMNITY = (
     40.0  # EUR per invoice paid late, professional customers (Code de commerce D441-5)
@@ -77,6 +78,13 @@ class AdvReminder(models.Model):
 
     def _mail_get_partner_fields(self, introspect_fields=False):
         return ["partner_id"]
+
+    @api.model
+    def _action_open(self, domain):
+        """The reminder history, restricted to ``domain`` (from a customer, invoice, dossier)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("adv_dossier.action_adv_reminder")
+        action.update({"domain": domain, "context": {}})
+        return action
 
     # ------------------------------------------------------------------
     # Sending
@@ -405,11 +413,6 @@ class AdvReminderEngine(models.AbstractModel):
         )
         return self.env["adv.reminder"].browse(reminders.ids)
 
-    def _commit_progress(self, processed, remaining):
-        if self.env.context.get("ir_cron_progress_id"):
-            return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
-        return float("inf")
-
     @api.model
     def action_reminders_to_send(self):
         """The reminders the scheduled action would send today, prepared now, before sending."""
@@ -440,7 +443,7 @@ class AdvReminderEngine(models.AbstractModel):
                     ("postponed_until", "<=", today),
                 ]
             ).write({"state": "to_send"})
-            if not engine._commit_progress(0, 0):
+            if not commit_progress(engine.env, 0, 0):
                 return
             if not company.adv_reminder_auto_send:
                 continue
@@ -450,7 +453,7 @@ class AdvReminderEngine(models.AbstractModel):
             for start in range(0, len(to_send), self.BATCH_SIZE):
                 batch = to_send[start : start + self.BATCH_SIZE]
                 batch._send()
-                if not engine._commit_progress(
-                    len(batch), max(len(to_send) - start - len(batch), 0)
+                if not commit_progress(
+                    engine.env, len(batch), max(len(to_send) - start - len(batch), 0)
                 ):
                     return

@@ -83,10 +83,9 @@ class ResPartner(models.Model):
 
     def action_view_adv_reminders(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("adv_dossier.action_adv_reminder")
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {}
-        return action
+        return self.env["adv.reminder"]._action_open(
+            [("partner_id", "=", self.commercial_partner_id.id)]
+        )
 
     def _adv_customer_ids(self, commercial_ids=None):
         """Commercial partners with at least one confirmed order or posted customer invoice

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_round
 
 from .adv_quote_version import TOTAL_KEYS
+from .cron_progress import commit_progress
 
 QUOTE_STATES = [
     ("draft", "Draft"),
@@ -333,11 +334,6 @@ class SaleOrder(models.Model):
             if not orders._adv_lose_unanswered_quotes(company):
                 return
 
-    def _adv_commit_progress(self, processed, remaining):
-        if self.env.context.get("ir_cron_progress_id"):
-            return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
-        return float("inf")
-
     def _adv_follow_up_sent_quotes(self, company):
         if not company.adv_followup_days:
             return True
@@ -369,7 +365,7 @@ class SaleOrder(models.Model):
                 )
             batch.adv_followup_done = True
             done = start + self.BATCH_SIZE
-            if not self._adv_commit_progress(len(batch), remaining=max(len(quotes) - done, 0)):
+            if not commit_progress(self.env, len(batch), max(len(quotes) - done, 0)):
                 return False
         return True
 
@@ -399,6 +395,6 @@ class SaleOrder(models.Model):
                     ),
                 )
             done = start + self.BATCH_SIZE
-            if not self._adv_commit_progress(len(batch), remaining=max(len(quotes) - done, 0)):
+            if not commit_progress(self.env, len(batch), max(len(quotes) - done, 0)):
                 return False
         return True
