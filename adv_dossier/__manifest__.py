@@ -35,6 +35,10 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
+    "demo": [
+        "demo/adv_dossier_demo.xml",
+        "demo/adv_dossier_case_demo.xml",
+    ],
     "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": [

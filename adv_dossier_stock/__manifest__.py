@@ -8,6 +8,7 @@
     "license": "LGPL-3",
     "depends": ["adv_dossier", "sale_stock"],
     "data": [],
+    "demo": ["demo/adv_dossier_stock_demo.xml"],
     "auto_install": True,
     "installable": True,
 }

@@ -18,7 +18,20 @@ def md_to_rst(text, level):
     """Convert the small Markdown subset used in the fragments to reStructuredText."""
     out = []
     in_code = False
-    for line in text.splitlines():
+    table = []
+    for line in [*text.splitlines(), ""]:
+        if not in_code and line.startswith("|"):
+            table.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+            continue
+        if table:  # a Markdown table ends: a list-table, its first row as header
+            rows = [row for row in table if not all(set(c) <= set("-: ") for c in row)]
+            out.extend([".. list-table::", "   :header-rows: 1", ""])
+            for row in rows:
+                for index, cell in enumerate(row):
+                    cell = re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", cell)
+                    out.append(f"   {'* -' if index == 0 else '  -'} {cell}")
+            out.append("")
+            table = []
         if line.startswith("```"):
             in_code = not in_code
             out.extend(["::", ""] if in_code else [""])
@@ -31,6 +44,10 @@ def md_to_rst(text, level):
             title = heading[2].strip()
             char = UNDERLINES[min(level + len(heading[1]) - 1, len(UNDERLINES) - 1)]
             out.extend([title, char * len(title), ""])
+            continue
+        image = re.match(r"^!\[([^\]]*)\]\(\.\./([^)]+)\)\s*$", line)
+        if image:  # a screenshot of static/description/, relative to readme/ in the fragment
+            out.extend([f".. image:: {image[2]}", f"   :alt: {image[1]}", ""])
             continue
         line = re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", line)
         line = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"`\1 <\2>`_", line)

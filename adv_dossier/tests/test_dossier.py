@@ -21,13 +21,15 @@ class TestDossier(AdvDossierCommon):
             )
         with freeze_time("2027-01-05"):
             next_year = self._create_dossier(title="Haie de thuyas")
-        self.assertEqual(first.name, "DOS/2026/00001")
-        self.assertEqual(second.name, "DOS/2026/00002")
+        # the demo data (the classroom case) may hold dossiers of this year already
+        self.assertRegex(first.name, r"^DOS/2026/\d{5}$")
+        number = int(first.name[-5:])
+        self.assertEqual(second.name, f"DOS/2026/{number + 1:05d}")
         self.assertEqual(other.name, "DOS/2026/00001", "each company numbers its own dossiers")
         self.assertEqual(next_year.name, "DOS/2027/00001")
-        self.assertEqual(first.display_name, "DOS/2026/00001 - Aménagement du siège")
+        self.assertEqual(first.display_name, f"{first.name} - Aménagement du siège")
         # the number finds the dossier, as do the title and the customer reference
-        for term in ("DOS/2026/00002", "Entretien", "JR-2026-014"):
+        for term in (second.name, "Entretien", "JR-2026-014"):
             self.assertIn(
                 second,
                 self.Dossier.search([("display_name", "ilike", term)])

@@ -17,7 +17,10 @@ class TestReminders(AdvDossierCommon):
         cls.level_1 = cls.env.ref("adv_dossier.reminder_level_1")
         cls.level_2 = cls.env.ref("adv_dossier.reminder_level_2")
         cls.notice = cls.env.ref("adv_dossier.reminder_level_formal_notice")
-        cls.company.write({"adv_ecb_rate": 2.15, "adv_late_penalty_points": 10.0})
+        # the classroom case (demo data) sends its reminders by hand
+        cls.company.write(
+            {"adv_ecb_rate": 2.15, "adv_late_penalty_points": 10.0, "adv_reminder_auto_send": True}
+        )
 
     def _overdue(self, partner, amount, days_overdue, **values):
         """An invoice ``days_overdue`` days past its due date (due 30 days after issue)."""

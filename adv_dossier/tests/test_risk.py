@@ -220,7 +220,7 @@ class TestCustomerRisk(AdvDossierCommon):
         self.assertEqual(line_a.days_overdue, 93)
         # filters: risk level
         by_level = self.env["adv.aged.balance"].create(
-            {"date": self.today, "risk_level": "blocked"}
+            {"date": self.today, "risk_level": "blocked", "partner_ids": ours.ids}
         )
         by_level.action_compute()
         self.assertEqual(by_level.line_ids.partner_id, self.customer)

@@ -1,0 +1,86 @@
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestDemoCase(TransactionCase):
+    """The Pépinières Clément case (demo data) is complete and coherent: a dossier in every
+    tray, quotes in every state, invoices at every reminder level, a customer over its limit."""
+
+    def setUp(self):
+        super().setUp()
+        if not self.env.ref("adv_dossier.dossier_lac", raise_if_not_found=False):
+            self.fail("adv_dossier's demo data (the classroom case) is not installed")
+
+    def ref(self, xmlid):
+        return self.env.ref(f"adv_dossier.{xmlid}")
+
+    def test_a_dossier_in_every_tray(self):
+        dossiers = (
+            self.env["adv.dossier"]
+            .with_context(active_test=False)
+            .search([("partner_id.commercial_partner_id", "in", self._case_customers().ids)])
+        )
+        trays = self.env["adv.dossier.stage"].search([("code", "!=", False)])
+        by_code = {tray.code: dossiers.filtered(lambda d, t=tray: d.stage_id == t) for tray in trays}
+        self.assertTrue(all(by_code.values()), {code: len(d) for code, d in by_code.items()})
+        self.assertEqual(self.ref("dossier_lac").stage_id.code, "request")
+        self.assertEqual(self.ref("dossier_jardinerie").stage_id.code, "reminder")
+        self.assertEqual(self.ref("dossier_paysages_lavender").stage_id.code, "won")
+        lost = self.ref("dossier_chateau")
+        self.assertEqual((lost.stage_id.code, lost.active), ("lost", False))
+        if "stock.picking" in self.env:  # with Inventory, deliveries decide
+            self.assertEqual(self.ref("dossier_camping_pitches").stage_id.code, "order_to_do")
+            self.assertEqual(self.ref("dossier_tilleuls").stage_id.code, "to_deliver")
+
+    def test_quotes_in_every_state(self):
+        self.assertEqual(self.ref("order_camping_hedge").adv_quote_state, "draft")
+        self.assertEqual(self.ref("order_mairie").adv_quote_state, "awaiting")
+        self.assertEqual(self.ref("order_golf").adv_quote_state, "won")
+        lost = self.ref("order_chateau")
+        self.assertEqual(lost.adv_quote_state, "lost")
+        self.assertEqual(lost.adv_lost_reason_id, self.ref("lost_reason_price"))
+        changed = self.ref("order_vert_horizon")
+        self.assertEqual(changed.adv_quote_state, "awaiting")
+        self.assertTrue(changed._adv_changes_since_sent(), "changed after it was sent")
+        self.assertIn("customer_file", changed._adv_confirmation_problems(), "a prospect")
+
+    def test_invoices_at_every_reminder_level(self):
+        levels = self.env["adv.reminder.level"]._for_company(self.env.company)
+        sent = self.env["adv.reminder"].search(
+            [("partner_id", "in", self._case_customers().ids), ("state", "=", "sent")]
+        )
+        jardinerie = self.ref("partner_jardinerie_val")
+        hotel = self.ref("partner_hotel_cedre")
+        self.assertEqual(
+            sorted((r.partner_id.id, r.level_id.days_after_due) for r in sent),
+            sorted([(jardinerie.id, 7), (jardinerie.id, 21), (hotel.id, 7)]),
+        )
+        today = self.env["adv.reminder.engine"]._prepare(self.env.company)
+        reached = {r.partner_id: r.level_id for r in today}
+        self.assertEqual(reached[self.ref("partner_golf_anjou")], self.ref("reminder_level_1"))
+        self.assertEqual(reached[hotel], self.ref("reminder_level_2"))
+        self.assertEqual(reached[jardinerie], self.ref("reminder_level_formal_notice"))
+        self.assertEqual(len(levels.filtered("formal_notice")), 1)
+        self.assertEqual(len(today.filtered(lambda r: r.partner_id == jardinerie).line_ids), 2)
+
+    def test_a_customer_over_its_credit_limit(self):
+        jardinerie = self.ref("partner_jardinerie_val")
+        self.assertTrue(jardinerie.adv_risk_limit_exceeded)
+        self.assertEqual(jardinerie.adv_risk_level, "blocked")
+        self.assertFalse(self.ref("partner_paysages_loire").adv_risk_limit_exceeded)
+
+    def _case_customers(self):
+        names = [
+            "partner_paysages_loire",
+            "partner_mairie",
+            "partner_jardinerie_val",
+            "partner_hotel_cedre",
+            "partner_golf_anjou",
+            "partner_residence_tilleuls",
+            "partner_camping_riviere",
+            "partner_clinique",
+            "partner_chateau",
+            "partner_vert_horizon",
+            "partner_sci_lac",
+        ]
+        return self.env["res.partner"].browse([self.ref(name).id for name in names])
