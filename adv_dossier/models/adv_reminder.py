@@ -125,8 +125,32 @@ class AdvReminder(models.Model):
                 reminder.message_post(body=self.env._("Not sent: everything was paid meanwhile."))
         sent._deliver_batch()
         sent.write({"state": "sent"})
-        sent.line_ids.move_id._adv_dossiers()._move_to_stage_code("reminder")
+        sent._dossiers()._move_to_stage_code("reminder")
         return sent
+
+    def _dossiers(self):
+        """The dossiers of the invoices reminded (one query: the invoice lines of their sale
+        orders' lines)."""
+        if not self:
+            return self.env["adv.dossier"]
+        self.env["sale.order"].flush_model(["dossier_id"])
+        self.env["sale.order.line"].flush_model(["order_id", "invoice_lines"])
+        self.env["adv.reminder.line"].flush_model(["reminder_id", "move_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT so.dossier_id
+                  FROM adv_reminder_line arl
+                  JOIN account_move_line aml ON aml.move_id = arl.move_id
+                  JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
+                  JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                  JOIN sale_order so ON so.id = sol.order_id
+                 WHERE arl.reminder_id IN %s AND so.dossier_id IS NOT NULL
+                """,
+                tuple(self.ids),
+            )
+        )
+        return self.env["adv.dossier"].browse(row[0] for row in rows)
 
     def _lock_due_lines(self):
         """Lock the due lines of the reminders (those locked by another transaction are left
