@@ -14,3 +14,4 @@ from . import account_move
 from . import adv_aged_balance
 from . import adv_reminder_level
 from . import adv_reminder
+from . import mail_template

@@ -613,6 +613,8 @@ class AdvDossier(models.Model):
         moved back behind a tray it has already reached by a later choice: only
         dossiers in a tray of lower sequence are moved, and closed ones stay.
         """
+        if not self:
+            return self
         stage = self.env["adv.dossier.stage"]._get_by_code(code)
         if not stage:
             return self.browse()

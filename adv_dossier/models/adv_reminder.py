@@ -10,6 +10,18 @@ from .cron_progress import commit_progress
 FIXED_INDEMNITY = (
     40.0  # EUR per invoice paid late, professional customers (Code de commerce D441-5)
 )
+# the columns of a reminder's e-mail message given by _queue_mails, besides body and metadata
+MESSAGE_COLUMNS = [
+    "model",
+    "res_id",
+    "message_type",
+    "subtype_id",
+    "subject",
+    "email_from",
+    "reply_to",
+    "author_id",
+    "message_id",
+]
 
 
 class AdvReminder(models.Model):
@@ -93,89 +105,237 @@ class AdvReminder(models.Model):
         """Send the reminders still to send; their lines are locked and checked again first, so
         a payment posted since the selection stops its reminder."""
         todo = self.filtered(lambda r: r.state == "to_send")
-        lines = todo.line_ids.move_line_id
-        locked = lines.try_lock_for_update()
-        lines.invalidate_recordset(["amount_residual"])
-        lines.move_id.invalidate_recordset(["payment_state"])
+        still_due = todo._lock_due_lines()
         sent = self.browse()
         skipped = self.browse()
+        paid = self.env["adv.reminder.line"]
         for reminder in todo:
-            own = reminder.line_ids.move_line_id
-            if own - locked:
+            own = reminder.line_ids
+            if any(line.move_line_id.id not in still_due for line in own):
                 continue  # being paid or reminded right now: the next run sends it
-            still_due = own.filtered(
-                lambda line: (
-                    line.amount_residual > 0
-                    and line.move_id.payment_state not in ("paid", "in_payment", "reversed")
-                )
-            )
-            if not still_due:
+            if not any(still_due[line.move_line_id.id] for line in own):
                 skipped |= reminder
                 continue
-            reminder.line_ids.filtered(
-                lambda rl, due=still_due: rl.move_line_id not in due
-            ).unlink()
+            paid |= own.filtered(lambda rl: not still_due[rl.move_line_id.id])
             sent |= reminder
+        paid.unlink()
         if skipped:
             skipped.write({"state": "skipped"})
             for reminder in skipped:
                 reminder.message_post(body=self.env._("Not sent: everything was paid meanwhile."))
         sent._deliver_batch()
         sent.write({"state": "sent"})
-        sent.invoice_ids._adv_dossiers()._move_to_stage_code("reminder")
+        sent._dossiers()._move_to_stage_code("reminder")
         return sent
 
+    def _dossiers(self):
+        """The dossiers of the invoices reminded (one query: the invoice lines of their sale
+        orders' lines)."""
+        if not self:
+            return self.env["adv.dossier"]
+        self.env["sale.order"].flush_model(["dossier_id"])
+        self.env["sale.order.line"].flush_model(["order_id", "invoice_lines"])
+        self.env["adv.reminder.line"].flush_model(["reminder_id", "move_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT so.dossier_id
+                  FROM adv_reminder_line arl
+                  JOIN account_move_line aml ON aml.move_id = arl.move_id
+                  JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
+                  JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                  JOIN sale_order so ON so.id = sol.order_id
+                 WHERE arl.reminder_id IN %s AND so.dossier_id IS NOT NULL
+                """,
+                tuple(self.ids),
+            )
+        )
+        return self.env["adv.dossier"].browse(row[0] for row in rows)
+
+    def _lock_due_lines(self):
+        """Lock the due lines of the reminders (those locked by another transaction are left
+        out) and say, in the same query, which are still due: {move line id: still due}."""
+        move_lines = self.line_ids.move_line_id
+        if not move_lines:
+            return {}
+        self.env["account.move.line"].flush_model(["amount_residual", "move_id"])
+        self.env["account.move"].flush_model(["payment_state"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT aml.id,
+                       aml.amount_residual > 0
+                       AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed')
+                  FROM account_move_line aml
+                  JOIN account_move m ON m.id = aml.move_id
+                 WHERE aml.id IN %s
+                   FOR UPDATE OF aml SKIP LOCKED
+                """,
+                tuple(move_lines.ids),
+            )
+        )
+        move_lines.invalidate_recordset(["amount_residual"])
+        move_lines.move_id.invalidate_recordset(["payment_state"])
+        return dict(rows)
+
     def _deliver_batch(self):
-        """E-mails of a template rendered for the whole batch at once, then posted; letters
-        (a PDF each) and phone calls one by one."""
+        """E-mails of a template rendered for the whole batch at once (one QWeb rendering per
+        language) and queued in bulk; letters (a PDF each) one by one; phone calls scheduled
+        together."""
         by_template = {}
+        calls = self.browse()
         for reminder in self:
-            if reminder.channel == "email" and reminder.level_id.mail_template_id:
-                by_template.setdefault(reminder.level_id.mail_template_id, self.browse())
-                by_template[reminder.level_id.mail_template_id] |= reminder
+            template = reminder.level_id.mail_template_id
+            if reminder.channel == "email" and template:
+                by_template[template] = by_template.get(template, self.browse()) | reminder
             else:
                 reminder._deliver()
             if reminder.channel != "phone" and reminder.level_id.phone_call:
-                reminder._schedule_call()
-        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+                calls |= reminder
+        calls._schedule_call()
         for template, reminders in by_template.items():
-            rendered = template._generate_template(
+            rendered = template.with_context(adv_render_once=True)._generate_template(
                 reminders.ids, ["subject", "body_html", "email_from", "partner_to", "reply_to"]
             )
-            # one outgoing e-mail per reminder, created for the whole batch at once; its
-            # message shows in the reminder's chatter
-            self.env["mail.mail"].sudo().create(
-                [
-                    {
-                        "model": self._name,
-                        "res_id": reminder.id,
-                        "message_type": "comment",
-                        "subtype_id": comment,
-                        "subject": rendered[reminder.id].get("subject"),
-                        "body": rendered[reminder.id].get("body_html"),
-                        "body_html": rendered[reminder.id].get("body_html"),
-                        "email_from": rendered[reminder.id].get("email_from")
-                        or self.env.user.email_formatted
-                        or reminder.company_id.email_formatted,
-                        "reply_to": rendered[reminder.id].get("reply_to") or False,
-                        "recipient_ids": [
-                            Command.set(rendered[reminder.id].get("partner_ids", []))
-                        ],
-                        "partner_ids": [Command.set(rendered[reminder.id].get("partner_ids", []))],
-                        "author_id": self.env.user.partner_id.id,
-                        "auto_delete": False,
-                    }
-                    for reminder in reminders
+            reminders._queue_mails(rendered)
+
+    def _queue_mails(self, rendered):
+        """One outgoing e-mail per reminder (``rendered``: {reminder id: values rendered by its
+        template}), its message in the reminder's chatter. The messages, e-mails and recipients
+        are inserted with one query each: a ``mail.mail`` created through the ORM costs some
+        milliseconds (defaults, inverse caches, one record at a time), a thousand of them every
+        night. The values are the ones ``mail.mail.create`` stores (message id, date,
+        signature flag, body sanitized by the ``body`` field itself); a body holding inline
+        images, which the ORM turns into attachments, goes through the ORM."""
+        Mail = self.env["mail.mail"].sudo()
+        Message = self.env["mail.message"].sudo()
+        body_field = Message._fields["body"]
+        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        author = self.env.user.partner_id
+        uid, now = self.env.uid, self.env.cr.now()
+        date = fields.Datetime.now()
+        by_orm, messages, mails, recipients = [], [], [], []
+        for reminder in self:
+            values = rendered[reminder.id]
+            body = values.get("body_html") or ""
+            mail_values = {
+                "model": self._name,
+                "res_id": reminder.id,
+                "message_type": "comment",
+                "subtype_id": comment,
+                "subject": values.get("subject") or False,
+                "email_from": values.get("email_from")
+                or self.env.user.email_formatted
+                or reminder.company_id.email_formatted,
+                "reply_to": values.get("reply_to") or False,
+                "author_id": author.id,
+            }
+            partner_ids = list(values.get("partner_ids", []))
+            if "data:image" in body:
+                by_orm.append(
+                    dict(
+                        mail_values,
+                        body=body,
+                        body_html=body,
+                        recipient_ids=[Command.set(partner_ids)],
+                        partner_ids=[Command.set(partner_ids)],
+                        auto_delete=False,
+                    )
+                )
+                continue
+            mail_values["message_id"] = Message._get_message_id(mail_values)
+            messages.append(
+                [mail_values[column] or None for column in MESSAGE_COLUMNS]
+                + [
+                    body_field.convert_to_column_insert(body, Message),
+                    True,
+                    date,
+                    uid,
+                    now,
+                    uid,
+                    now,
                 ]
             )
+            mails.append(body)
+            recipients.append(partner_ids)
+        if by_orm:
+            Mail.create(by_orm)
+        if not messages:
+            return
+        message_columns = [
+            *MESSAGE_COLUMNS,
+            "body",
+            "email_add_signature",  # its default
+            "date",
+            "create_uid",
+            "create_date",
+            "write_uid",
+            "write_date",
+        ]
+        message_ids = self._insert_rows("mail_message", message_columns, messages)
+        mail_ids = self._insert_rows(
+            "mail_mail",
+            [
+                "mail_message_id",
+                "state",
+                "body_html",
+                "auto_delete",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ],
+            [
+                [message_id, "outgoing", body, False, uid, now, uid, now]
+                for message_id, body in zip(message_ids, mails, strict=True)
+            ],
+        )
+        for table, ids in (
+            ("mail_message_res_partner_rel", message_ids),
+            ("mail_mail_res_partner_rel", mail_ids),
+        ):
+            column = "mail_message_id" if table.startswith("mail_message") else "mail_mail_id"
+            rows = [
+                [record_id, partner_id]
+                for record_id, partner_ids in zip(ids, recipients, strict=True)
+                for partner_id in partner_ids
+            ]
+            if rows:
+                self._insert_rows(table, [column, "res_partner_id"], rows, returning=False)
+        Message.invalidate_model()
+        Mail.invalidate_model()
+        self.invalidate_recordset(
+            ["message_ids", "message_needaction", "message_needaction_counter"]
+        )
+
+    @api.model
+    def _insert_rows(self, table, columns, rows, returning=True):
+        """INSERT ``rows`` (lists of values in the order of ``columns``) into ``table`` in one
+        query; returns the new ids in the order of ``rows``, as the ORM's own INSERT does."""
+        query = SQL(
+            "INSERT INTO %s (%s) VALUES %s",
+            SQL.identifier(table),
+            SQL(", ").join(SQL.identifier(column) for column in columns),
+            SQL(", ").join(SQL("(%s)", SQL(", ").join(row)) for row in rows),
+        )
+        if not returning:
+            self.env.cr.execute(query)
+            return []
+        self.env.cr.execute(SQL("%s RETURNING id", query))
+        return [row[0] for row in self.env.cr.fetchall()]
 
     def _schedule_call(self):
-        self.ensure_one()
-        self.activity_schedule(
-            "mail.mail_activity_data_call",
-            summary=self.env._("Call the customer about its overdue invoices"),
-            user_id=(self.partner_id.user_id or self.env.user).id,
-        )
+        """A phone call to the customer for each reminder, for its salesperson (or the user)."""
+        by_user = {}
+        for reminder in self:
+            user = reminder.partner_id.user_id or self.env.user
+            by_user[user] = by_user.get(user, self.browse()) | reminder
+        for user, reminders in by_user.items():
+            reminders.activity_schedule(
+                "mail.mail_activity_data_call",
+                summary=self.env._("Call the customer about its overdue invoices"),
+                user_id=user.id,
+            )
 
     def _deliver(self):
         self.ensure_one()
@@ -314,6 +474,67 @@ class AdvReminderLine(models.Model):
         "(move_line_id, level_id)", "This due line was already reminded at this level."
     )
 
+    @api.model
+    def _insert_prepared(self, vals_list):
+        """Insert the lines prepared by the engine for new reminders in one query, and set the
+        totals of their reminders from them in another, bypassing the ORM's per-record work
+        (monetary rounding through the related currency, stored related fields, recomputing
+        the totals): every column is given, amounts already rounded, ``move_id`` and
+        ``company_id`` included. A line already reminded at its level still fails on the
+        unique index."""
+        if not vals_list:
+            return
+        Reminder = self.env["adv.reminder"]
+        reminders = Reminder.browse({vals["reminder_id"] for vals in vals_list})
+        # the totals computed now would be zero: they are set below
+        for fname in ("amount_due", "penalties"):
+            self.env.remove_to_compute(Reminder._fields[fname], reminders)
+        Reminder.flush_model()
+        columns = [
+            "reminder_id",
+            "move_line_id",
+            "move_id",
+            "level_id",
+            "company_id",
+            "days_overdue",
+            "amount_residual",
+            "penalty",
+            "indemnity",
+        ]
+        uid, now = self.env.uid, self.env.cr.now()
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO adv_reminder_line (%s, create_uid, create_date, write_uid, write_date) "
+                "VALUES %s",
+                SQL(", ").join(SQL.identifier(column) for column in columns),
+                SQL(", ").join(
+                    SQL(
+                        "(%s)",
+                        SQL(", ").join([*(vals[column] for column in columns), uid, now, uid, now]),
+                    )
+                    for vals in vals_list
+                ),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE adv_reminder r
+                   SET amount_due = totals.amount_due, penalties = totals.penalties
+                  FROM (SELECT reminder_id, SUM(amount_residual) AS amount_due,
+                               SUM(penalty) + SUM(indemnity) AS penalties
+                          FROM adv_reminder_line
+                         WHERE reminder_id IN %s
+                      GROUP BY reminder_id) totals
+                 WHERE r.id = totals.reminder_id
+                """,
+                tuple(reminders.ids),
+            )
+        )
+        self.invalidate_model()
+        reminders.invalidate_recordset(["line_ids", "invoice_ids", "amount_due", "penalties"])
+        self.env["account.move"].invalidate_model(["adv_reminder_line_ids"])
+
 
 class AdvReminderEngine(models.AbstractModel):
     """Selects the due lines to remind, prepares the reminders and sends them."""
@@ -330,7 +551,7 @@ class AdvReminderEngine(models.AbstractModel):
         return self.env.execute_query_dict(
             SQL(
                 """
-                SELECT aml.id, p.commercial_partner_id AS partner_id, aml.date_maturity,
+                SELECT aml.id, aml.move_id, p.commercial_partner_id AS partner_id, aml.date_maturity,
                        aml.amount_residual, cp.is_company,
                        ARRAY(SELECT level_id FROM adv_reminder_line arl WHERE arl.move_line_id = aml.id) AS levels
                   FROM account_move_line aml
@@ -365,26 +586,28 @@ class AdvReminderEngine(models.AbstractModel):
             return self.env["adv.reminder"]
         rate = company.adv_late_penalty_rate / 100.0
         thresholds = [(level.days_after_due, index) for index, level in enumerate(levels)]
+        round_amount = company.currency_id.round
         groups = {}
         for row in self._due_lines(company, date):
             days = (date - row["date_maturity"]).days
             reached = max((index for delay, index in thresholds if delay <= days), default=None)
             if reached is None or levels[reached].id in row["levels"]:
                 continue
-            amount = row["amount_residual"]
+            amount = round_amount(row["amount_residual"])
             groups.setdefault(row["partner_id"], []).append(
                 {
                     "move_line_id": row["id"],
+                    "move_id": row["move_id"],
                     "level_id": levels[reached].id,
                     "rank": reached,
                     "days_overdue": days,
                     "amount_residual": amount,
-                    "penalty": company.currency_id.round(amount * rate * days / 365),
+                    "penalty": round_amount(amount * rate * days / 365),
                     "indemnity": FIXED_INDEMNITY if row["is_company"] else 0.0,
                 }
             )
         # one reminder per customer, at the highest level its due lines reached; the lines of
-        # every reminder are created in one go
+        # every reminder are inserted in one go, which also sets the totals of the reminders
         partner_ids = list(groups)
         vals_list = []
         for partner_id in partner_ids:
@@ -404,9 +627,9 @@ class AdvReminderEngine(models.AbstractModel):
             .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
         )
         reminders = Reminder.create(vals_list)
-        self.env["adv.reminder.line"].sudo().create(
+        self.env["adv.reminder.line"]._insert_prepared(
             [
-                dict(line, reminder_id=reminder.id)
+                dict(line, reminder_id=reminder.id, company_id=company.id)
                 for reminder, partner_id in zip(reminders, partner_ids, strict=True)
                 for line in groups[partner_id]
             ]

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.fields import Command
@@ -236,3 +237,79 @@ class TestReminders(AdvDossierCommon):
         self.assertAlmostEqual(debit.amount_total, notice.penalties, places=2)
         self.assertIn(late.name, debit.invoice_line_ids[0].name)
         self.assertEqual(notice.penalty_invoice_id, debit)
+
+    def test_email_bodies_rendered_once_per_language(self):
+        """The e-mails of a batch are rendered with one QWeb compilation per template and
+        language, exactly as the standard rendering does: an edited template, each customer in
+        its language, names holding HTML escaped; they are queued and shown in the chatter."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        template = self.level_1.mail_template_id
+        template.body_html = (
+            '<div><p>Dear <t t-out="object.partner_id.name"/>,</p>'
+            '<p t-foreach="object.line_ids" t-as="line">Invoice <t t-out="line.move_id.name"/> '
+            'due <t t-out="format_amount(line.amount_residual, object.currency_id)"/></p></div>'
+        )
+        template.with_context(lang="fr_FR").body_html = (
+            '<div><p>Bonjour <t t-out="object.partner_id.name"/>,</p>'
+            '<p t-foreach="object.line_ids" t-as="line">Facture <t t-out="line.move_id.name"/> '
+            'due <t t-out="format_amount(line.amount_residual, object.currency_id)"/></p></div>'
+        )
+        hostile = self.env["res.partner"].create(
+            {
+                "name": "<b>Evil</b> & <script>alert(1)</script>",
+                "is_company": True,
+                "email": "x@evil.example",
+                "lang": "fr_FR",
+            }
+        )
+        french = self.env["res.partner"].create(
+            {"name": "Pépinière Lyonnaise", "is_company": True, "email": "p@l.example"}
+        )
+        french.lang = "fr_FR"
+        self.customer.lang = "en_US"
+        invoices = self._overdue(hostile, 100.0, 10) | self._overdue(self.customer, 200.0, 10)
+        invoices |= self._overdue(french, 300.0, 10) | self._overdue(french, 50.0, 12)
+        reminders = self.Engine._prepare(self.company).filtered(
+            lambda r: r.partner_id in hostile | french | self.customer
+        )
+        self.assertEqual(len(reminders), 3)
+        fields_ = ["subject", "body_html", "email_from", "partner_to", "reply_to"]
+        standard = template._generate_template(reminders.ids, fields_)
+        IrQweb = type(self.env["ir.qweb"])
+        with patch.object(
+            IrQweb,
+            "_generate_code_uncached",
+            autospec=True,
+            side_effect=IrQweb._generate_code_uncached,
+        ) as compile_:
+            once = template.with_context(adv_render_once=True)._generate_template(
+                reminders.ids, fields_
+            )
+        self.assertEqual(compile_.call_count, 2, "one compilation per language")
+        self.assertEqual(once, standard)
+        bodies = {reminder.partner_id: once[reminder.id]["body_html"] for reminder in reminders}
+        self.assertIn("Bonjour &lt;b&gt;Evil&lt;/b&gt; &amp; &lt;script&gt;", bodies[hostile])
+        self.assertNotIn("<script>", bodies[hostile])
+        self.assertIn("Bonjour Pépinière Lyonnaise", bodies[french])
+        self.assertEqual(bodies[french].count("Facture "), 2)
+        self.assertIn(f"Dear {self.customer.name},", bodies[self.customer])
+        for invoice in invoices:
+            body = bodies[invoice.partner_id]
+            self.assertIn(invoice.name, body)
+
+        reminders._send()
+        for reminder in reminders:
+            message = reminder.message_ids.filtered(lambda m: m.message_type == "comment")
+            self.assertEqual(len(message), 1)
+            mail = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
+            # stored as the ORM stores a message body (sanitized)
+            by_orm = self.env["mail.message"].create(
+                {"model": "res.partner", "res_id": reminder.partner_id.id, "body": mail.body_html}
+            )
+            self.assertEqual(message.body, by_orm.body)
+            self.assertEqual(message.partner_ids, reminder.partner_id)
+            self.assertEqual(mail.state, "outgoing")
+            self.assertEqual(mail.recipient_ids, reminder.partner_id)
+            self.assertEqual(mail.body_html, bodies[reminder.partner_id])
+            self.assertTrue(mail.message_id and mail.email_from and mail.subject)
+            self.assertNotIn("<script>", message.body)
