@@ -39,6 +39,8 @@
         "demo/adv_dossier_demo.xml",
         "demo/adv_dossier_case_demo.xml",
     ],
+    # the costing attached to a dossier of the demo case (adv_dossier_case_demo.xml)
+    "oca_data_manual": ["demo/chiffrage_haie_brise_vent.csv"],
     "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": [

@@ -42,7 +42,9 @@ elif step == "case":
         if package.name in addons.mapped("name"):
             if not load_demo(env, package, {}, "init"):
                 raise SystemExit(f"the demo data of {package.name} could not be loaded")
-            env.cr.execute("UPDATE ir_module_module SET demo = TRUE WHERE name = %s", [package.name])
+            env.cr.execute(
+                "UPDATE ir_module_module SET demo = TRUE WHERE name = %s", [package.name]
+            )
             loaded.append(package.name)
     if addons and not loaded:
         raise SystemExit("adv_dossier's demo data was not loaded")

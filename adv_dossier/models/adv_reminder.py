@@ -641,9 +641,11 @@ class AdvReminderEngine(models.AbstractModel):
         """The reminders the scheduled action would send today, prepared now, before sending."""
         self._prepare(self.env.company)
         action = self.env["ir.actions.act_window"]._for_xml_id("adv_dossier.action_adv_reminder")
+        name = self.env._("Reminders to Send Today")
         action.update(
             {
-                "name": self.env._("Reminders to Send Today"),
+                "name": name,
+                "display_name": name,  # the title the web client shows
                 "domain": [("company_id", "=", self.env.company.id), ("state", "=", "to_send")],
                 "context": {},
             }

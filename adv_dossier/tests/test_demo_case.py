@@ -21,7 +21,9 @@ class TestDemoCase(TransactionCase):
             .search([("partner_id.commercial_partner_id", "in", self._case_customers().ids)])
         )
         trays = self.env["adv.dossier.stage"].search([("code", "!=", False)])
-        by_code = {tray.code: dossiers.filtered(lambda d, t=tray: d.stage_id == t) for tray in trays}
+        by_code = {
+            tray.code: dossiers.filtered(lambda d, t=tray: d.stage_id == t) for tray in trays
+        }
         self.assertTrue(all(by_code.values()), {code: len(d) for code, d in by_code.items()})
         self.assertEqual(self.ref("dossier_lac").stage_id.code, "request")
         self.assertEqual(self.ref("dossier_jardinerie").stage_id.code, "reminder")
