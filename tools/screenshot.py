@@ -6,6 +6,8 @@ Usage: screenshot.py URL_PATH OUTPUT.png [--lang fr_FR] [--base http://127.0.0.1
 
 Logs in with Chromium (headless, Debian's package), optionally switches the user's
 language, opens URL_PATH (e.g. /odoo/action-adv_dossier.action_adv_dossier) and saves a PNG.
+A report URL (/report/pdf/<report name>/<ids>) saves the first page of the PDF instead
+(pdftoppm, Debian's poppler-utils).
 Needs websocket-client (installed in the project's virtualenv).
 """
 
@@ -128,6 +130,9 @@ def main():
                     args: [[info.result.uid], {{lang: {json.dumps(args.lang)}}}], kwargs: {{}}}});
                 }})()"""
             )
+        if args.path.startswith("/report/pdf/"):
+            save_report_page(page, args)
+            return
         page.goto(f"{args.base}{args.path}", args.wait)
         for selector in args.click:
             page.js(f"document.querySelector({json.dumps(selector)})?.click()")
@@ -140,6 +145,42 @@ def main():
         browser.terminate()
         browser.wait(10)
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def save_report_page(page, args):
+    """A PDF report (``/report/pdf/<report>/<ids>``), fetched in the logged-in session: its
+    first page as a PNG (pdftoppm, Debian's poppler-utils)."""
+    data = page.js(
+        f"""fetch({json.dumps(args.path)}).then(r => r.arrayBuffer()).then(buffer => {{
+            const bytes = new Uint8Array(buffer); let text = '';
+            for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
+            return btoa(text); }})"""
+    )
+    pdf = base64.b64decode(data)
+    if not pdf.startswith(b"%PDF"):
+        raise SystemExit(f"not a PDF: {pdf[:200]!r}")
+    with tempfile.TemporaryDirectory() as folder:
+        source = f"{folder}/report.pdf"
+        with open(source, "wb") as out:
+            out.write(pdf)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                source,
+                f"{folder}/page",
+            ],
+            check=True,
+        )
+        shutil.copy(f"{folder}/page.png", args.output)
+    print(args.output)
 
 
 if __name__ == "__main__":

@@ -600,8 +600,12 @@ class AdvDossier(models.Model):
         return "order_to_do"
 
     def _adv_sync_follow_up(self):
-        """Move the dossiers forward to the tray their documents have reached."""
-        for dossier in self.filtered(lambda d: d.state == "open"):
+        """Move the dossiers forward to the tray their documents have reached.
+
+        The process does it for whoever triggered it (an accountant posting an invoice or
+        sending a reminder, a storekeeper validating a delivery), who may not see the dossier:
+        the dossiers are read and moved as superuser, the move logged in the user's name."""
+        for dossier in self.sudo().filtered(lambda d: d.state == "open"):
             code = dossier._adv_follow_up_code()
             if code:
                 dossier._move_to_stage_code(code)
@@ -615,10 +619,11 @@ class AdvDossier(models.Model):
         """
         if not self:
             return self
-        stage = self.env["adv.dossier.stage"]._get_by_code(code)
+        stage = self.env["adv.dossier.stage"].sudo()._get_by_code(code)
         if not stage:
             return self.browse()
-        movable = self.filtered(
+        # as superuser, for the same reason as _adv_sync_follow_up
+        movable = self.sudo().filtered(
             lambda d: (
                 d.stage_id != stage
                 and d.state == "open"
@@ -630,4 +635,4 @@ class AdvDossier(models.Model):
         )
         if movable:
             movable.stage_id = stage
-        return movable
+        return movable.sudo(self.env.su)

@@ -3,7 +3,7 @@ from unittest.mock import patch
 
 from odoo import fields
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import AdvDossierCommon
 
@@ -208,6 +208,44 @@ class TestReminders(AdvDossierCommon):
         self.Engine._cron()
         self.assertEqual(dossier.stage_id.code, "reminder")
         self.assertEqual(dossier.reminder_count, 1)
+
+    def test_accountant_moves_dossiers_he_cannot_see(self):
+        """An accountant without access to the sales dossiers posts the invoice and sends the
+        reminder: the dossier still follows (Awaiting payment, then Reminder)."""
+        accountant = new_test_user(
+            self.env,
+            login="adv_tom",
+            name="Tom Comptable",
+            email="tom@example.com",
+            groups="account.group_account_manager",
+        )
+        dossier = self._create_dossier()
+        self._flush_tracking()
+        order = self._create_quote(dossier, qty=1, price=300.0)
+        order.with_context(adv_confirm_checked=True).action_confirm()
+        order.order_line.qty_delivered = 1
+        invoice = order._create_invoices()
+        self._flush_tracking()
+        invoice.write(
+            {
+                "invoice_date": fields.Date.today() - timedelta(days=45),
+                "invoice_date_due": fields.Date.today() - timedelta(days=15),
+            }
+        )
+        self.assertFalse(dossier.with_user(accountant).has_access("read"))
+        invoice.with_user(accountant).action_post()
+        self.assertEqual(dossier.stage_id.code, "awaiting_payment")
+        reminders = self.Engine.with_user(accountant)._prepare(self.company)
+        reminder = reminders.filtered(lambda r: r.partner_id == self.customer)
+        reminder.with_user(accountant).action_send()
+        self.assertEqual(reminder.state, "sent")
+        self.assertEqual(dossier.stage_id.code, "reminder")
+        self._flush_tracking()
+        self.assertEqual(
+            dossier.message_ids.filtered(lambda m: m.tracking_value_ids)[:1].author_id,
+            accountant.partner_id,
+            "the move is logged in the accountant's name",
+        )
 
     def test_one_reminder_per_customer_at_the_highest_level(self):
         """A customer with invoices at several levels gets one reminder, at the highest level,
