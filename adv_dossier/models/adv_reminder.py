@@ -325,15 +325,17 @@ class AdvReminder(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _schedule_call(self):
-        """A phone call to the customer for each reminder, for its salesperson (or the user)."""
+        """A phone call to the customer for each reminder, for its salesperson (or the user),
+        summed up in the salesperson's language (the scheduled action runs as OdooBot)."""
         by_user = {}
         for reminder in self:
             user = reminder.partner_id.user_id or self.env.user
             by_user[user] = by_user.get(user, self.browse()) | reminder
         for user, reminders in by_user.items():
+            reminders = reminders.with_context(lang=user.lang or self.env.lang)
             reminders.activity_schedule(
                 "mail.mail_activity_data_call",
-                summary=self.env._("Call the customer about its overdue invoices"),
+                summary=reminders.env._("Call the customer about its overdue invoices"),
                 user_id=user.id,
             )
 
