@@ -1,4 +1,7 @@
-from odoo.tests import HttpCase, tagged
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import AdvDossierCommon
 
@@ -48,4 +51,50 @@ class TestDossierUi(AdvDossierCommon, HttpCase):
         )
         self.assertTrue(
             order.message_ids.filtered(lambda m: "accepted these changes" in (m.body or ""))
+        )
+
+    def test_tour_accountant_sends_reminders(self):
+        """An accountant sees today's reminders, sends one, and finds it on the dossier, the
+        customer and the invoice; the customer gets its e-mail."""
+        accountant = new_test_user(
+            self.env,
+            login="adv_tom",
+            name="Tom Comptable",
+            email="tom@example.com",
+            groups="account.group_account_manager,sales_team.group_sale_salesman_all_leads",
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Serres du Tour SARL", "is_company": True, "email": "compta@serres.example"}
+        )
+        dossier = self._create_dossier(partner_id=customer.id, contact_id=False)
+        order = self._create_quote(dossier, qty=1, price=480.0)
+        order.with_context(adv_confirm_checked=True).action_confirm()
+        order.order_line.qty_delivered = 1
+        invoice = order._create_invoices()
+        invoice.write(
+            {
+                "invoice_date": fields.Date.today() - timedelta(days=45),
+                "invoice_date_due": fields.Date.today() - timedelta(days=10),
+            }
+        )
+        invoice.action_post()
+        self.start_tour(
+            "/odoo/action-adv_dossier.action_adv_reminder_to_send",
+            "adv_dossier_reminders_tour",
+            login="adv_tom",
+        )
+        reminder = self.env["adv.reminder"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(reminder.state, "sent")
+        self.assertEqual(reminder.level_id, self.env.ref("adv_dossier.reminder_level_1"))
+        self.assertEqual(dossier.stage_id.code, "reminder")
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "adv.reminder"), ("res_id", "=", reminder.id)]
+        )
+        self.assertEqual(mail.recipient_ids, customer)
+        self.assertEqual(mail.author_id, accountant.partner_id)
+        self.assertIn(invoice.name, str(mail.body_html))
+        self.assertEqual(customer.adv_reminder_count, 1)
+        self.assertEqual(invoice.adv_reminder_count, 1)
+        self.start_tour(
+            f"/odoo/adv.dossier/{dossier.id}", "adv_dossier_reminder_history_tour", login="adv_tom"
         )
