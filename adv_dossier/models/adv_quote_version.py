@@ -2,6 +2,9 @@ from odoo import api, fields, models
 
 # what the customer sees of a quote line: a change of any of them is a change of the quote
 LINE_KEYS = ("product", "description", "quantity", "uom", "price_unit", "discount", "taxes")
+# the names above are read in the language of whoever sends or confirms: the records behind them
+# are compared by id (snapshots taken before the ids were kept compare by name)
+ID_KEYS = {"product": "product_id", "uom": "uom_id", "taxes": "tax_ids"}
 TOTAL_KEYS = ("amount_untaxed", "amount_tax", "amount_total")
 
 
@@ -51,7 +54,9 @@ class AdvQuoteVersion(models.Model):
             if not old:
                 changes.append({"change": "added", "line": line, "details": []})
                 continue
-            details = [(k, old.get(k), line.get(k)) for k in LINE_KEYS if old.get(k) != line.get(k)]
+            details = [
+                (k, old.get(k), line.get(k)) for k in LINE_KEYS if self._line_differs(old, line, k)
+            ]
             if details:
                 changes.append({"change": "changed", "line": line, "details": details})
         changes.extend(
@@ -60,3 +65,18 @@ class AdvQuoteVersion(models.Model):
             if key not in new_lines
         )
         return changes
+
+    @api.model
+    def _line_differs(self, old, new, key):
+        id_key = ID_KEYS.get(key)
+        if id_key and id_key in old and id_key in new:
+            return old[id_key] != new[id_key]
+        return old.get(key) != new.get(key)
+
+    def _same_as(self, snapshot):
+        """Whether this version shows the customer what ``snapshot`` shows (lines and totals)."""
+        self.ensure_one()
+        content = self.content or {}
+        return not self._diff(snapshot) and all(
+            content.get(key) == snapshot.get(key) for key in TOTAL_KEYS
+        )

@@ -131,6 +131,9 @@ class SaleOrder(models.Model):
                     "description": line.name or "",
                     "quantity": float_round(line.product_uom_qty, precision_digits=6),
                     "uom": line.product_uom_id.name or "",
+                    "product_id": line.product_id.id,
+                    "uom_id": line.product_uom_id.id,
+                    "tax_ids": sorted(line.tax_ids.ids),
                     "price_unit": float_round(line.price_unit, precision_digits=price_digits),
                     "discount": float_round(line.discount, precision_digits=6),
                     "taxes": ", ".join(sorted(line.tax_ids.mapped("name"))),
@@ -163,7 +166,7 @@ class SaleOrder(models.Model):
         for order in self.filtered(lambda o: o.state in ("draft", "sent")):
             snapshot = order._adv_snapshot()
             last = order._adv_last_version()
-            if last and last.content == snapshot:
+            if last and last._same_as(snapshot):
                 continue
             Version.create(
                 {

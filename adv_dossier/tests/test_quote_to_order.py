@@ -254,6 +254,25 @@ class TestQuoteToOrder(AdvDossierCommon):
         self.assertEqual(len(note), 1)
         self.assertIn("Paillage", note.body)
 
+    def test_names_read_in_another_language_are_no_change(self):
+        """The names of the product, unit and taxes are read in the language of whoever sends
+        or confirms: renamed (or translated) since the quote was sent, they are no change;
+        another unit is."""
+        self._complete_prospect()
+        quote = self._quote()
+        self._print(quote)
+        line = quote.order_line[0]
+        line.product_uom_id.sudo().name = "Unité(s)"
+        line.product_id.sudo().name = "Olivier en pot"
+        self.assertFalse(quote._adv_changes_since_sent())
+        self._print(quote)
+        self.assertEqual(quote.adv_version_count, 1, "the same quote printed again: no new version")
+        line.product_uom_id = self.env.ref("uom.product_uom_dozen")
+        changes = quote._adv_changes_since_sent()
+        changed = [detail[0] for detail in changes[0]["details"]]
+        self.assertIn("uom", changed)
+        self.assertNotIn("product", changed)
+
     def test_manager_confirms_anyway_with_a_reason(self):
         """Only a sales manager confirms an incomplete file anyway, with a logged reason."""
         quote = self._quote()
