@@ -257,7 +257,7 @@ class TestInvoiceFollowUp(AdvDossierCommon):
         html = report._render_qweb_html(report.report_name, invoice.ids)[0].decode()
         text = " ".join(re.sub(r"<[^>]+>", "", html).split())
         for expected in (
-            "Late-payment penalties: 12.15% per year (ECB refinancing rate + 10 points)",
+            "Late-payment penalties: 12.15 % per year (ECB refinancing rate + 10 points)",
             "Fixed indemnity for recovery costs in case of late payment: €40",
             "No discount for early payment.",
         ):
