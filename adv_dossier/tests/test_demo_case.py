@@ -46,6 +46,15 @@ class TestDemoCase(TransactionCase):
         self.assertTrue(changed._adv_changes_since_sent(), "changed after it was sent")
         self.assertIn("customer_file", changed._adv_confirmation_problems(), "a prospect")
 
+    def test_customer_files(self):
+        """The customers who ordered have a complete file; the town council and the prospects
+        complete theirs at their first order."""
+        company = self.env.company
+        for xmlid in ("partner_jardinerie_val", "partner_paysages_loire", "partner_golf_anjou"):
+            self.assertFalse(self.ref(xmlid)._adv_customer_file_missing(company), xmlid)
+        for xmlid in ("partner_mairie", "partner_vert_horizon", "partner_sci_lac"):
+            self.assertIn("ref", self.ref(xmlid)._adv_customer_file_missing(company), xmlid)
+
     def test_invoices_at_every_reminder_level(self):
         levels = self.env["adv.reminder.level"]._for_company(self.env.company)
         sent = self.env["adv.reminder"].search(
