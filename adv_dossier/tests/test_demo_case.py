@@ -79,6 +79,9 @@ class TestDemoCase(TransactionCase):
         self.assertTrue(jardinerie.adv_risk_limit_exceeded)
         self.assertEqual(jardinerie.adv_risk_level, "blocked")
         self.assertFalse(self.ref("partner_paysages_loire").adv_risk_limit_exceeded)
+        # its new order waits for the risk manager
+        self.assertEqual(self.env.company.sudo().adv_risk_gate, "block")
+        self.assertIn("risk", self.ref("order_jardinerie_autumn")._adv_confirmation_problems())
 
     def _case_customers(self):
         names = [
