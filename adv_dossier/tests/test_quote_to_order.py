@@ -234,8 +234,8 @@ class TestQuoteToOrder(AdvDossierCommon):
         html = str(wizard.changes_html)
         for expected in (
             "Changed",
-            "Quantity: 10.0 → 8.0",
-            "Discount (%): 0.0 → 10.0",
+            "Quantity: 10.00 → 8.00",
+            "Discount (%): 0.00 → 10.00",
             "Added",
             "Paillage",
             "Removed",

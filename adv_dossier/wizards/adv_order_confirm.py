@@ -2,6 +2,14 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import formatLang
+
+# the numbers of a quote line, printed in the user's number format with their precision
+NUMBER_PRECISIONS = {
+    "quantity": "Product Unit",
+    "price_unit": "Product Price",
+    "discount": "Discount",
+}
 
 
 class AdvOrderConfirm(models.TransientModel):
@@ -159,13 +167,16 @@ class AdvOrderConfirm(models.TransientModel):
             label = line.get("description") or line.get("product") or ""
             if change["change"] == "changed":
                 details = Markup("<br/>").join(
-                    Markup("{}: {} → {}").format(labels.get(key, key), old, new)
+                    Markup("{}: {} → {}").format(
+                        labels.get(key, key), self._number(key, old), self._number(key, new)
+                    )
                     for key, old, new in change["details"]
                 )
-            elif change["change"] == "added":
-                details = Markup("{} × {}").format(line.get("quantity"), line.get("price_unit"))
             else:
-                details = Markup("{} × {}").format(line.get("quantity"), line.get("price_unit"))
+                details = Markup("{} × {}").format(
+                    self._number("quantity", line.get("quantity")),
+                    self._number("price_unit", line.get("price_unit")),
+                )
             rows += Markup(
                 '<tr class="o_adv_change_{kind}"><td>{label}</td><td>{change}</td><td>{details}</td></tr>'
             ).format(
@@ -175,6 +186,11 @@ class AdvOrderConfirm(models.TransientModel):
             '<table class="table table-sm o_adv_changes"><thead><tr><th>{}</th><th>{}</th><th>{}</th>'
             "</tr></thead><tbody>{}</tbody></table>"
         ).format(self.env._("Line"), self.env._("Change"), self.env._("Details"), rows)
+
+    def _number(self, key, value):
+        if key in NUMBER_PRECISIONS and isinstance(value, int | float):
+            return formatLang(self.env, value, dp=NUMBER_PRECISIONS[key])
+        return value
 
     def _customer_file_values(self):
         """Check the customer file entered in the wizard; the values to write to the customer."""
