@@ -14,6 +14,12 @@ SECTIONS = [("DESCRIPTION.md", None), ("CONFIGURE.md", "Configuration"), ("USAGE
 UNDERLINES = "=-~^"
 
 
+def inline(text):
+    """Inline Markdown (code, links) as reStructuredText."""
+    text = re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", text)
+    return re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"`\1 <\2>`_", text)
+
+
 def md_to_rst(text, level):
     """Convert the small Markdown subset used in the fragments to reStructuredText."""
     out = []
@@ -28,8 +34,7 @@ def md_to_rst(text, level):
             out.extend([".. list-table::", "   :header-rows: 1", ""])
             for row in rows:
                 for index, cell in enumerate(row):
-                    cell = re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", cell)
-                    out.append(f"   {'* -' if index == 0 else '  -'} {cell}")
+                    out.append(f"   {'* -' if index == 0 else '  -'} {inline(cell)}")
             out.append("")
             table = []
         if line.startswith("```"):
@@ -49,9 +54,7 @@ def md_to_rst(text, level):
         if image:  # a screenshot of static/description/, relative to readme/ in the fragment
             out.extend([f".. image:: {image[2]}", f"   :alt: {image[1]}", ""])
             continue
-        line = re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", line)
-        line = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"`\1 <\2>`_", line)
-        out.append(line)
+        out.append(inline(line))
     return "\n".join(out).strip() + "\n"
 
 

@@ -5,7 +5,7 @@ from odoo.fields import Command
 from odoo.tools import SQL
 
 from .adv_reminder_level import CHANNELS
-from .cron_progress import commit_progress
+from .cron_progress import commit_progress, in_batches
 
 FIXED_INDEMNITY = (
     40.0  # EUR per invoice paid late, professional customers (Code de commerce D441-5)
@@ -22,6 +22,28 @@ MESSAGE_COLUMNS = [
     "author_id",
     "message_id",
 ]
+
+
+def insert_rows(env, table, columns, rows, returning=True, log_access=True):
+    """INSERT ``rows`` (lists of values in the order of ``columns``) into ``table`` in one
+    query, with the creation and last-update user and date of a record unless ``log_access``
+    is off (relation tables); returns the new ids in the order of ``rows``, as the ORM's own
+    INSERT does."""
+    if log_access:
+        columns = [*columns, "create_uid", "create_date", "write_uid", "write_date"]
+        log = [env.uid, env.cr.now(), env.uid, env.cr.now()]
+        rows = [[*row, *log] for row in rows]
+    query = SQL(
+        "INSERT INTO %s (%s) VALUES %s",
+        SQL.identifier(table),
+        SQL(", ").join(SQL.identifier(column) for column in columns),
+        SQL(", ").join(SQL("(%s)", SQL(", ").join(row)) for row in rows),
+    )
+    if not returning:
+        env.cr.execute(query)
+        return []
+    env.cr.execute(SQL("%s RETURNING id", query))
+    return [row[0] for row in env.cr.fetchall()]
 
 
 class AdvReminder(models.Model):
@@ -125,32 +147,8 @@ class AdvReminder(models.Model):
                 reminder.message_post(body=self.env._("Not sent: everything was paid meanwhile."))
         sent._deliver_batch()
         sent.write({"state": "sent"})
-        sent._dossiers()._move_to_stage_code("reminder")
+        sent.line_ids.move_id._adv_dossiers()._move_to_stage_code("reminder")
         return sent
-
-    def _dossiers(self):
-        """The dossiers of the invoices reminded (one query: the invoice lines of their sale
-        orders' lines)."""
-        if not self:
-            return self.env["adv.dossier"]
-        self.env["sale.order"].flush_model(["dossier_id"])
-        self.env["sale.order.line"].flush_model(["order_id", "invoice_lines"])
-        self.env["adv.reminder.line"].flush_model(["reminder_id", "move_id"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT DISTINCT so.dossier_id
-                  FROM adv_reminder_line arl
-                  JOIN account_move_line aml ON aml.move_id = arl.move_id
-                  JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
-                  JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                  JOIN sale_order so ON so.id = sol.order_id
-                 WHERE arl.reminder_id IN %s AND so.dossier_id IS NOT NULL
-                """,
-                tuple(self.ids),
-            )
-        )
-        return self.env["adv.dossier"].browse(row[0] for row in rows)
 
     def _lock_due_lines(self):
         """Lock the due lines of the reminders (those locked by another transaction are left
@@ -212,7 +210,6 @@ class AdvReminder(models.Model):
         body_field = Message._fields["body"]
         comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
         author = self.env.user.partner_id
-        uid, now = self.env.uid, self.env.cr.now()
         date = fields.Datetime.now()
         by_orm, messages, mails, recipients = [], [], [], []
         for reminder in self:
@@ -250,10 +247,6 @@ class AdvReminder(models.Model):
                     body_field.convert_to_column_insert(body, Message),
                     True,
                     date,
-                    uid,
-                    now,
-                    uid,
-                    now,
                 ]
             )
             mails.append(body)
@@ -267,26 +260,14 @@ class AdvReminder(models.Model):
             "body",
             "email_add_signature",  # its default
             "date",
-            "create_uid",
-            "create_date",
-            "write_uid",
-            "write_date",
         ]
-        message_ids = self._insert_rows("mail_message", message_columns, messages)
-        mail_ids = self._insert_rows(
+        message_ids = insert_rows(self.env, "mail_message", message_columns, messages)
+        mail_ids = insert_rows(
+            self.env,
             "mail_mail",
+            ["mail_message_id", "state", "body_html", "auto_delete"],
             [
-                "mail_message_id",
-                "state",
-                "body_html",
-                "auto_delete",
-                "create_uid",
-                "create_date",
-                "write_uid",
-                "write_date",
-            ],
-            [
-                [message_id, "outgoing", body, False, uid, now, uid, now]
+                [message_id, "outgoing", body, False]
                 for message_id, body in zip(message_ids, mails, strict=True)
             ],
         )
@@ -301,28 +282,19 @@ class AdvReminder(models.Model):
                 for partner_id in partner_ids
             ]
             if rows:
-                self._insert_rows(table, [column, "res_partner_id"], rows, returning=False)
+                insert_rows(
+                    self.env,
+                    table,
+                    [column, "res_partner_id"],
+                    rows,
+                    returning=False,
+                    log_access=False,
+                )
         Message.invalidate_model()
         Mail.invalidate_model()
         self.invalidate_recordset(
             ["message_ids", "message_needaction", "message_needaction_counter"]
         )
-
-    @api.model
-    def _insert_rows(self, table, columns, rows, returning=True):
-        """INSERT ``rows`` (lists of values in the order of ``columns``) into ``table`` in one
-        query; returns the new ids in the order of ``rows``, as the ORM's own INSERT does."""
-        query = SQL(
-            "INSERT INTO %s (%s) VALUES %s",
-            SQL.identifier(table),
-            SQL(", ").join(SQL.identifier(column) for column in columns),
-            SQL(", ").join(SQL("(%s)", SQL(", ").join(row)) for row in rows),
-        )
-        if not returning:
-            self.env.cr.execute(query)
-            return []
-        self.env.cr.execute(SQL("%s RETURNING id", query))
-        return [row[0] for row in self.env.cr.fetchall()]
 
     def _schedule_call(self):
         """A phone call to the customer for each reminder, for its salesperson (or the user),
@@ -383,35 +355,34 @@ class AdvReminder(models.Model):
             )
             lines = []
             for line in self.line_ids:
-                if line.penalty:
-                    lines.append(
-                        Command.create(
-                            {
-                                "name": self.env._(
-                                    "Late-payment penalties, invoice %(invoice)s, %(days)s days late",
-                                    invoice=line.move_id.name,
-                                    days=line.days_overdue,
-                                ),
-                                "quantity": 1,
-                                "price_unit": line.penalty,
-                                "tax_ids": False,
-                            }
+                for amount, label in (
+                    (
+                        line.penalty,
+                        self.env._(
+                            "Late-payment penalties, invoice %(invoice)s, %(days)s days late",
+                            invoice=line.move_id.name,
+                            days=line.days_overdue,
+                        ),
+                    ),
+                    (
+                        line.indemnity,
+                        self.env._(
+                            "Fixed indemnity for recovery costs, invoice %(invoice)s",
+                            invoice=line.move_id.name,
+                        ),
+                    ),
+                ):
+                    if amount:
+                        lines.append(
+                            Command.create(
+                                {
+                                    "name": label,
+                                    "quantity": 1,
+                                    "price_unit": amount,
+                                    "tax_ids": False,
+                                }
+                            )
                         )
-                    )
-                if line.indemnity:
-                    lines.append(
-                        Command.create(
-                            {
-                                "name": self.env._(
-                                    "Fixed indemnity for recovery costs, invoice %(invoice)s",
-                                    invoice=line.move_id.name,
-                                ),
-                                "quantity": 1,
-                                "price_unit": line.indemnity,
-                                "tax_ids": False,
-                            }
-                        )
-                    )
             self.penalty_invoice_id = self.env["account.move"].create(
                 {
                     "move_type": "out_invoice",
@@ -503,20 +474,12 @@ class AdvReminderLine(models.Model):
             "penalty",
             "indemnity",
         ]
-        uid, now = self.env.uid, self.env.cr.now()
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO adv_reminder_line (%s, create_uid, create_date, write_uid, write_date) "
-                "VALUES %s",
-                SQL(", ").join(SQL.identifier(column) for column in columns),
-                SQL(", ").join(
-                    SQL(
-                        "(%s)",
-                        SQL(", ").join([*(vals[column] for column in columns), uid, now, uid, now]),
-                    )
-                    for vals in vals_list
-                ),
-            )
+        insert_rows(
+            self.env,
+            "adv_reminder_line",
+            columns,
+            [[vals[column] for column in columns] for vals in vals_list],
+            returning=False,
         )
         self.env.cr.execute(
             SQL(
@@ -677,10 +640,5 @@ class AdvReminderEngine(models.AbstractModel):
             to_send = Reminder.search(
                 [("company_id", "=", company.id), ("state", "=", "to_send"), ("date", "<=", today)]
             )
-            for start in range(0, len(to_send), self.BATCH_SIZE):
-                batch = to_send[start : start + self.BATCH_SIZE]
-                batch._send()
-                if not commit_progress(
-                    engine.env, len(batch), max(len(to_send) - start - len(batch), 0)
-                ):
-                    return
+            if not in_batches(to_send, self.BATCH_SIZE, lambda batch: batch._send()):
+                return

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_round
 
 from .adv_quote_version import TOTAL_KEYS
-from .cron_progress import commit_progress
+from .cron_progress import in_batches
 
 QUOTE_STATES = [
     ("draft", "Draft"),
@@ -352,13 +352,8 @@ class SaleOrder(models.Model):
                 fields.Datetime.now() - timedelta(days=company.adv_followup_days),
             ),
         ]
-        quotes = self.search(domain)
-        for start in range(0, len(quotes), self.BATCH_SIZE):
-            batch = (
-                quotes[start : start + self.BATCH_SIZE]
-                .try_lock_for_update()
-                .filtered_domain(domain)
-            )
+
+        def follow_up(batch):
             for quote in batch:
                 quote.activity_schedule(
                     activity_type_id=activity_type.id,
@@ -367,10 +362,8 @@ class SaleOrder(models.Model):
                     date_deadline=today,
                 )
             batch.adv_followup_done = True
-            done = start + self.BATCH_SIZE
-            if not commit_progress(self.env, len(batch), max(len(quotes) - done, 0)):
-                return False
-        return True
+
+        return in_batches(self.search(domain), self.BATCH_SIZE, follow_up, domain)
 
     def _adv_lose_unanswered_quotes(self, company):
         reason = self.env.ref("adv_dossier.lost_reason_no_answer", raise_if_not_found=False)
@@ -383,21 +376,13 @@ class SaleOrder(models.Model):
             ("validity_date", "!=", False),
             ("validity_date", "<", today - timedelta(days=company.adv_lost_after_days)),
         ]
-        quotes = self.search(domain)
-        for start in range(0, len(quotes), self.BATCH_SIZE):
-            batch = (
-                quotes[start : start + self.BATCH_SIZE]
-                .try_lock_for_update()
-                .filtered_domain(domain)
-            )
-            if batch:
-                batch._adv_mark_lost(
-                    reason.with_context(lang=company.partner_id.lang),
-                    self.with_context(lang=company.partner_id.lang).env._(
-                        "No answer from the customer after the validity date."
-                    ),
-                )
-            done = start + self.BATCH_SIZE
-            if not commit_progress(self.env, len(batch), max(len(quotes) - done, 0)):
-                return False
-        return True
+        lang = company.partner_id.lang
+        comment = self.with_context(lang=lang).env._(
+            "No answer from the customer after the validity date."
+        )
+        return in_batches(
+            self.search(domain),
+            self.BATCH_SIZE,
+            lambda batch: batch._adv_mark_lost(reason.with_context(lang=lang), comment),
+            domain,
+        )

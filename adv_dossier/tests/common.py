@@ -103,6 +103,21 @@ class AdvDossierCommon(TransactionCase):
         vals.update(values)
         return cls.env["sale.order"].create(vals)
 
+    def _overdue_dossier_invoice(self, dossier, price, days_overdue):
+        """The draft invoice of the dossier's confirmed and delivered order (one line at
+        ``price``), issued 45 days ago and due ``days_overdue`` days ago."""
+        order = self._create_quote(dossier, qty=1, price=price)
+        order.with_context(adv_confirm_checked=True).action_confirm()
+        order.order_line.qty_delivered = 1
+        invoice = order._create_invoices()
+        invoice.write(
+            {
+                "invoice_date": fields.Date.today() - timedelta(days=45),
+                "invoice_date_due": fields.Date.today() - timedelta(days=days_overdue),
+            }
+        )
+        return invoice
+
     @classmethod
     def _invoice(
         cls,

@@ -198,13 +198,7 @@ class TestReminders(AdvDossierCommon):
     def test_dossier_moves_to_reminder_tray(self):
         """An invoice of a dossier reminded: the dossier moves to the Reminder tray."""
         dossier = self._create_dossier()
-        order = self._create_quote(dossier, qty=1, price=300.0)
-        order.with_context(adv_confirm_checked=True).action_confirm()
-        order.order_line.qty_delivered = 1
-        invoice = order._create_invoices()
-        invoice.write({"invoice_date": fields.Date.today() - timedelta(days=45)})
-        invoice.invoice_date_due = fields.Date.today() - timedelta(days=15)
-        invoice.action_post()
+        self._overdue_dossier_invoice(dossier, 300.0, 15).action_post()
         self.Engine._cron()
         self.assertEqual(dossier.stage_id.code, "reminder")
         self.assertEqual(dossier.reminder_count, 1)
@@ -221,17 +215,8 @@ class TestReminders(AdvDossierCommon):
         )
         dossier = self._create_dossier()
         self._flush_tracking()
-        order = self._create_quote(dossier, qty=1, price=300.0)
-        order.with_context(adv_confirm_checked=True).action_confirm()
-        order.order_line.qty_delivered = 1
-        invoice = order._create_invoices()
+        invoice = self._overdue_dossier_invoice(dossier, 300.0, 15)
         self._flush_tracking()
-        invoice.write(
-            {
-                "invoice_date": fields.Date.today() - timedelta(days=45),
-                "invoice_date_due": fields.Date.today() - timedelta(days=15),
-            }
-        )
         self.assertFalse(dossier.with_user(accountant).has_access("read"))
         invoice.with_user(accountant).action_post()
         self.assertEqual(dossier.stage_id.code, "awaiting_payment")

@@ -1,6 +1,3 @@
-from datetime import timedelta
-
-from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import AdvDossierCommon
@@ -67,16 +64,7 @@ class TestDossierUi(AdvDossierCommon, HttpCase):
             {"name": "Serres du Tour SARL", "is_company": True, "email": "compta@serres.example"}
         )
         dossier = self._create_dossier(partner_id=customer.id, contact_id=False)
-        order = self._create_quote(dossier, qty=1, price=480.0)
-        order.with_context(adv_confirm_checked=True).action_confirm()
-        order.order_line.qty_delivered = 1
-        invoice = order._create_invoices()
-        invoice.write(
-            {
-                "invoice_date": fields.Date.today() - timedelta(days=45),
-                "invoice_date_due": fields.Date.today() - timedelta(days=10),
-            }
-        )
+        invoice = self._overdue_dossier_invoice(dossier, 480.0, 10)
         invoice.action_post()
         self.start_tour(
             "/odoo/action-adv_dossier.action_adv_reminder_to_send",
