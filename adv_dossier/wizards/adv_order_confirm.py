@@ -167,8 +167,11 @@ class AdvOrderConfirm(models.TransientModel):
             label = line.get("description") or line.get("product") or ""
             if change["change"] == "changed":
                 details = Markup("<br/>").join(
-                    Markup("{}: {} → {}").format(
-                        labels.get(key, key), self._number(key, old), self._number(key, new)
+                    self.env._(
+                        "%(field)s: %(old)s → %(new)s",
+                        field=labels.get(key, key),
+                        old=self._number(key, old),
+                        new=self._number(key, new),
                     )
                     for key, old, new in change["details"]
                 )
