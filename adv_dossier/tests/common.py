@@ -78,6 +78,12 @@ class AdvDossierCommon(TransactionCase):
         cls.stage_lost = cls.env.ref("adv_dossier.stage_lost")
 
     @classmethod
+    def _today(cls):
+        """Today as the application counts it: in the user's time zone, as Odoo's own
+        defaults do (at 23:30 UTC it is already tomorrow in Paris)."""
+        return fields.Date.context_today(cls.env.user)
+
+    @classmethod
     def _create_dossier(cls, **values):
         vals = {
             "title": "Aménagement du siège",
@@ -112,8 +118,8 @@ class AdvDossierCommon(TransactionCase):
         invoice = order._create_invoices()
         invoice.write(
             {
-                "invoice_date": fields.Date.today() - timedelta(days=45),
-                "invoice_date_due": fields.Date.today() - timedelta(days=days_overdue),
+                "invoice_date": self._today() - timedelta(days=45),
+                "invoice_date_due": self._today() - timedelta(days=days_overdue),
             }
         )
         return invoice
@@ -129,7 +135,7 @@ class AdvDossierCommon(TransactionCase):
         post=True,
         currency=None,
     ):
-        invoice_date = fields.Date.today() - timedelta(days=days_ago)
+        invoice_date = cls._today() - timedelta(days=days_ago)
         move = cls.env["account.move"].create(
             {
                 "move_type": move_type,
@@ -169,7 +175,7 @@ class AdvDossierCommon(TransactionCase):
             {
                 "move_type": "entry",
                 "journal_id": journal.id,
-                "date": fields.Date.today() - timedelta(days=days_ago),
+                "date": cls._today() - timedelta(days=days_ago),
                 "line_ids": [
                     Command.create(
                         {

@@ -307,10 +307,10 @@ class TestQuoteToOrder(AdvDossierCommon):
             activity.activity_type_id,
             self.env.ref("adv_dossier.mail_activity_type_quote_follow_up"),
         )
-        quote.validity_date = fields.Date.today() - timedelta(days=29)
+        quote.validity_date = self._today() - timedelta(days=29)
         SaleOrder._adv_cron_quote_follow_up()
         self.assertEqual(quote.adv_quote_state, "awaiting")
-        quote.validity_date = fields.Date.today() - timedelta(days=31)
+        quote.validity_date = self._today() - timedelta(days=31)
         SaleOrder._adv_cron_quote_follow_up()
         self.assertEqual(quote.adv_quote_state, "lost")
         self.assertEqual(
@@ -320,7 +320,7 @@ class TestQuoteToOrder(AdvDossierCommon):
         # 0 disables it
         self.company.adv_lost_after_days = 0
         other = self._create_quote(self._create_dossier(title="Autre", customer_ref="X"))
-        other.validity_date = fields.Date.today() - timedelta(days=300)
+        other.validity_date = self._today() - timedelta(days=300)
         SaleOrder._adv_cron_quote_follow_up()
         self.assertEqual(other.adv_quote_state, "draft")
 

@@ -1,7 +1,8 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from unittest.mock import patch
 
-from odoo import fields
+from freezegun import freeze_time
+
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
@@ -71,7 +72,7 @@ class TestReminders(AdvDossierCommon):
         invoice = self._overdue(self.customer, 800.0, 10)
         self.Engine._cron()
         invoice.line_ids.filtered("date_maturity").write(
-            {"date_maturity": fields.Date.today() - timedelta(days=22)}
+            {"date_maturity": self._today() - timedelta(days=22)}
         )
         self.Engine._cron()
         levels = self._reminders(self.customer).mapped("level_id")
@@ -82,6 +83,20 @@ class TestReminders(AdvDossierCommon):
             .activity_ids,
             "the second reminder schedules a phone call",
         )
+
+    def test_days_late_counted_on_the_local_date(self):
+        """At half past midnight in Paris (22:30 UTC the day before), the scheduled action
+        counts the days late from the Paris date, the one the due date is written in."""
+        self.env.user.tz = "Europe/Paris"
+        with freeze_time("2026-06-15 22:30:00"):
+            late = self._overdue(self.customer, 500.0, 40)
+            self.assertEqual(late.invoice_date_due, date(2026, 5, 7))
+            self.Engine._cron()
+        notice = self._reminders(self.customer)
+        self.assertEqual(notice.date, date(2026, 6, 16))
+        self.assertEqual(notice.level_id, self.notice)
+        # 40 days late in Paris (39 by the UTC date)
+        self.assertAlmostEqual(notice.penalties, round(500 * 0.1215 * 40 / 365, 2) + 40.0, places=2)
 
     def test_partial_payment_installments_and_exclusions(self):
         """Only the amount still due is reminded; installments not due yet, disputed, excluded
@@ -101,7 +116,7 @@ class TestReminders(AdvDossierCommon):
             {
                 "move_type": "out_invoice",
                 "partner_id": self.customer.id,
-                "invoice_date": fields.Date.today() - timedelta(days=45),
+                "invoice_date": self._today() - timedelta(days=45),
                 "invoice_payment_term_id": term.id,
                 "invoice_line_ids": [
                     Command.create(

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import Form, new_test_user, tagged
@@ -17,7 +16,7 @@ class TestCustomerRisk(AdvDossierCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.today()
+        cls.today = cls._today()
         cls.company.account_use_credit_limit = True
         cls.risk_manager = new_test_user(
             cls.env,
