@@ -12,10 +12,13 @@ class AdvDossierCommon(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        # a French SME: everyone works on Paris time (the users below too)
+        cls.env.user.tz = "Europe/Paris"
         cls.company = cls.env.company
         cls.company_2 = cls.env["res.company"].create({"name": "Paysages du Sud"})
         cls.salesman = new_test_user(
             cls.env,
+            tz="Europe/Paris",
             login="adv_sam",
             name="Sam Vendeur",
             email="sam@example.com",
@@ -23,6 +26,7 @@ class AdvDossierCommon(TransactionCase):
         )
         cls.salesman_2 = new_test_user(
             cls.env,
+            tz="Europe/Paris",
             login="adv_lea",
             name="Léa Vendeuse",
             email="lea@example.com",
@@ -30,6 +34,7 @@ class AdvDossierCommon(TransactionCase):
         )
         cls.salesman_all = new_test_user(
             cls.env,
+            tz="Europe/Paris",
             login="adv_ada",
             name="Ada Assistante ADV",
             email="ada@example.com",
@@ -37,6 +42,7 @@ class AdvDossierCommon(TransactionCase):
         )
         cls.sales_manager = new_test_user(
             cls.env,
+            tz="Europe/Paris",
             login="adv_max",
             name="Max Directeur",
             email="max@example.com",
@@ -44,6 +50,7 @@ class AdvDossierCommon(TransactionCase):
         )
         cls.user_company_2 = new_test_user(
             cls.env,
+            tz="Europe/Paris",
             login="adv_otto",
             name="Otto Autre",
             email="otto@example.com",

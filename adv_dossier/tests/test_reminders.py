@@ -223,6 +223,7 @@ class TestReminders(AdvDossierCommon):
         reminder: the dossier still follows (Awaiting payment, then Reminder)."""
         accountant = new_test_user(
             self.env,
+            tz="Europe/Paris",
             login="adv_tom",
             name="Tom Comptable",
             email="tom@example.com",

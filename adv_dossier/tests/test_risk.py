@@ -20,6 +20,7 @@ class TestCustomerRisk(AdvDossierCommon):
         cls.company.account_use_credit_limit = True
         cls.risk_manager = new_test_user(
             cls.env,
+            tz="Europe/Paris",
             login="adv_rita",
             name="Rita Risque",
             groups="sales_team.group_sale_manager,adv_dossier.group_adv_risk_manager",
@@ -161,7 +162,7 @@ class TestCustomerRisk(AdvDossierCommon):
         )
         invoice = self._invoice(self.customer, 100.0, post=False)
         accountant = new_test_user(
-            self.env, login="adv_compta", groups="account.group_account_invoice"
+            self.env, tz="Europe/Paris", login="adv_compta", groups="account.group_account_invoice"
         )
         with self.assertRaises(UserError):
             invoice.with_user(accountant).action_post()

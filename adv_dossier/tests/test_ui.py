@@ -55,6 +55,7 @@ class TestDossierUi(AdvDossierCommon, HttpCase):
         customer and the invoice; the customer gets its e-mail."""
         accountant = new_test_user(
             self.env,
+            tz="Europe/Paris",
             login="adv_tom",
             name="Tom Comptable",
             email="tom@example.com",
