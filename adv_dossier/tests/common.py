@@ -12,45 +12,35 @@ class AdvDossierCommon(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
-        # a French SME: everyone works on Paris time (the users below too)
+        # a French SME: everyone works on Paris time (the users of _new_user too)
         cls.env.user.tz = "Europe/Paris"
         cls.company = cls.env.company
         cls.company_2 = cls.env["res.company"].create({"name": "Paysages du Sud"})
-        cls.salesman = new_test_user(
-            cls.env,
-            tz="Europe/Paris",
+        cls.salesman = cls._new_user(
             login="adv_sam",
             name="Sam Vendeur",
             email="sam@example.com",
             groups="sales_team.group_sale_salesman",
         )
-        cls.salesman_2 = new_test_user(
-            cls.env,
-            tz="Europe/Paris",
+        cls.salesman_2 = cls._new_user(
             login="adv_lea",
             name="Léa Vendeuse",
             email="lea@example.com",
             groups="sales_team.group_sale_salesman",
         )
-        cls.salesman_all = new_test_user(
-            cls.env,
-            tz="Europe/Paris",
+        cls.salesman_all = cls._new_user(
             login="adv_ada",
             name="Ada Assistante ADV",
             email="ada@example.com",
             groups="sales_team.group_sale_salesman_all_leads",
         )
-        cls.sales_manager = new_test_user(
-            cls.env,
-            tz="Europe/Paris",
+        cls.sales_manager = cls._new_user(
             login="adv_max",
             name="Max Directeur",
             email="max@example.com",
             groups="sales_team.group_sale_manager",
         )
-        cls.user_company_2 = new_test_user(
-            cls.env,
-            tz="Europe/Paris",
+        cls.user_company_2 = cls._new_user(
             login="adv_otto",
             name="Otto Autre",
             email="otto@example.com",
@@ -83,6 +73,11 @@ class AdvDossierCommon(TransactionCase):
         cls.stage_order_to_do = cls.env.ref("adv_dossier.stage_order_to_do")
         cls.stage_won = cls.env.ref("adv_dossier.stage_won")
         cls.stage_lost = cls.env.ref("adv_dossier.stage_lost")
+
+    @classmethod
+    def _new_user(cls, login, groups, **values):
+        """A user of the SME, on Paris time."""
+        return new_test_user(cls.env, login=login, groups=groups, tz="Europe/Paris", **values)
 
     @classmethod
     def _today(cls):

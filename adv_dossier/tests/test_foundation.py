@@ -8,7 +8,6 @@ class TestFoundation(HttpCase):
         super().setUpClass()
         cls.salesman = new_test_user(
             cls.env,
-            tz="Europe/Paris",
             login="adv_salesman",
             name="Sam Salesman",
             groups="sales_team.group_sale_salesman",

@@ -4,7 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo.fields import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import AdvDossierCommon
 
@@ -87,7 +87,6 @@ class TestReminders(AdvDossierCommon):
     def test_days_late_counted_on_the_local_date(self):
         """At half past midnight in Paris (22:30 UTC the day before), the scheduled action
         counts the days late from the Paris date, the one the due date is written in."""
-        self.env.user.tz = "Europe/Paris"
         with freeze_time("2026-06-15 22:30:00"):
             late = self._overdue(self.customer, 500.0, 40)
             self.assertEqual(late.invoice_date_due, date(2026, 5, 7))
@@ -221,9 +220,7 @@ class TestReminders(AdvDossierCommon):
     def test_accountant_moves_dossiers_he_cannot_see(self):
         """An accountant without access to the sales dossiers posts the invoice and sends the
         reminder: the dossier still follows (Awaiting payment, then Reminder)."""
-        accountant = new_test_user(
-            self.env,
-            tz="Europe/Paris",
+        accountant = self._new_user(
             login="adv_tom",
             name="Tom Comptable",
             email="tom@example.com",

@@ -1,4 +1,4 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import AdvDossierCommon
 
@@ -53,9 +53,7 @@ class TestDossierUi(AdvDossierCommon, HttpCase):
     def test_tour_accountant_sends_reminders(self):
         """An accountant sees today's reminders, sends one, and finds it on the dossier, the
         customer and the invoice; the customer gets its e-mail."""
-        accountant = new_test_user(
-            self.env,
-            tz="Europe/Paris",
+        accountant = self._new_user(
             login="adv_tom",
             name="Tom Comptable",
             email="tom@example.com",
