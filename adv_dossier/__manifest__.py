@@ -29,6 +29,7 @@
         "views/adv_dossier_tag_views.xml",
         "views/ir_attachment_views.xml",
         "views/sale_order_views.xml",
+        "views/sale_portal_templates.xml",
         "views/res_partner_views.xml",
         "views/res_partner_risk_views.xml",
         "views/adv_reminder_views.xml",

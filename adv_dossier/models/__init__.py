@@ -6,7 +6,10 @@ from . import ir_attachment
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_risk
 from . import sale_order
+from . import sale_order_confirmation
+from . import payment_transaction
 from . import account_payment_term
 from . import adv_lost_reason
 from . import adv_quote_version

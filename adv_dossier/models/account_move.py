@@ -42,8 +42,11 @@ class AccountMove(models.Model):
         self.ensure_one()
         return self.env["adv.reminder"]._action_open([("line_ids.move_id", "=", self.id)])
 
-    def action_post(self):
-        """If the company wants it, check the customer risk before posting customer invoices."""
+    def _adv_check_risk_at_posting(self):
+        """If the company wants it, check the customer risk before a customer invoice is
+        posted, whoever posts it: a risk manager posts anyway (logged), anybody else, a
+        program or superuser mode is stopped. An invoice already paid online carries no
+        credit risk."""
         for move in self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "draft"):
             company = move.company_id.sudo()  # the risk settings, read for every user
             if not company.adv_risk_gate_invoice or company.adv_risk_gate == "none":
@@ -51,11 +54,15 @@ class AccountMove(models.Model):
             message = move.partner_id.commercial_partner_id.with_company(
                 company
             )._adv_risk_message()
-            if not message:
+            if not message or move._adv_paid_online():
                 continue
-            if company.adv_risk_gate == "block" and not self.env.user.has_group(
-                "adv_dossier.group_adv_risk_manager"
-            ):
+            user = self.env.user
+            risk_manager = (
+                user._is_internal()
+                and not user._is_superuser()
+                and user.has_group("adv_dossier.group_adv_risk_manager")
+            )
+            if company.adv_risk_gate == "block" and not risk_manager:
                 raise UserError(
                     self.env._(
                         "%(message)s The invoice cannot be posted: ask a risk manager.",
@@ -68,12 +75,22 @@ class AccountMove(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        return super().action_post()
+
+    def _adv_paid_online(self):
+        """Whether online payments already cover the whole invoice."""
+        self.ensure_one()
+        paid = sum(
+            tx.amount
+            for tx in self.sudo().transaction_ids
+            if tx.state in ("authorized", "done") and tx.currency_id == self.currency_id
+        )
+        return self.currency_id.compare_amounts(paid, self.amount_total) >= 0
 
     def _adv_dossiers(self):
         return self.invoice_line_ids.sale_line_ids.order_id.dossier_id
 
     def _post(self, soft=True):
+        self._adv_check_risk_at_posting()
         posted = super()._post(soft=soft)
         posted.filtered(
             lambda m: m.move_type in ("out_invoice", "out_refund")

@@ -6,7 +6,7 @@ import xlsxwriter
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .res_partner import RISK_LEVELS
+from .res_partner_risk import RISK_LEVELS
 
 BUCKETS = [
     ("not_due", "Not Due"),
@@ -52,6 +52,7 @@ class AdvAgedBalance(models.TransientModel):
     def _fetch_lines(self):
         """Every receivable line open at the date, with its residual at that date, in one query."""
         self.ensure_one()
+        self.company_id._adv_check_user_company()
         self.env["res.partner"]._adv_flush_accounting()
         user_filter = SQL("AND m.invoice_user_id = %s", self.user_id.id) if self.user_id else SQL()
         if self.partner_ids:

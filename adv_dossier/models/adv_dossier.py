@@ -1,9 +1,12 @@
+import ast
 import base64
 import difflib
 import re
 import unicodedata
 
 from odoo import api, fields, models, tools
+from odoo.addons.mail.tools.alias_error import AliasError
+from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 PRIORITIES = [
@@ -20,6 +23,8 @@ REQUEST_CHANNELS = [
 ]
 # two open dossiers of one customer whose titles are this similar are reported
 TITLE_SIMILARITY = 0.8
+# the tray of the requests that came in by e-mail, until a user qualified them
+QUALIFY_CODE = "to_qualify"
 
 
 def _normalize_title(title):
@@ -81,6 +86,11 @@ class AdvDossier(models.Model):
         readonly=False,
         help="Address the request came from.",
     )
+    email_name = fields.Char(
+        string="Sender Name",
+        copy=False,
+        help="The name an e-mail request came from, for a sender who is not a contact yet.",
+    )
     customer_ref = fields.Char(
         string="Customer Reference",
         tracking=True,
@@ -127,6 +137,7 @@ class AdvDossier(models.Model):
         default=lambda self: self.env.cr.now(),
         index=True,
     )
+    stage_code = fields.Char(related="stage_id.code", string="Tray Code")
     state = fields.Selection(
         [("open", "Open"), ("won", "Closed Won"), ("lost", "Closed Lost")],
         string="Outcome",
@@ -175,8 +186,10 @@ class AdvDossier(models.Model):
     # Defaults and compute
     # ------------------------------------------------------------------
     def _default_stage(self):
+        # "To qualify" holds the requests that came in by e-mail only
         return self.env["adv.dossier.stage"].search(
-            [("is_won", "=", False), ("is_lost", "=", False)], limit=1
+            [("is_won", "=", False), ("is_lost", "=", False), ("code", "!=", QUALIFY_CODE)],
+            limit=1,
         )
 
     @api.model
@@ -404,42 +417,118 @@ class AdvDossier(models.Model):
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """An e-mail to the company's dossier alias opens a dossier."""
+        """An e-mail to the company's dossier alias opens a dossier, in the tray "To qualify".
+
+        Anyone can write any ``From:``: nothing in the request is trusted until a user
+        qualifies it. A sender who is a known contact is proposed as the dossier's contact
+        (and customer), but does not follow the dossier; an unknown sender creates no
+        partner, the address and name are kept for the prospect a user may create."""
         values = dict(custom_values or {})
         # the gateway user must not become the responsible
         self = self.with_context(default_user_id=False)
         company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
-        contact = self.env["res.partner"].browse(msg_dict.get("author_id"))
-        if not contact and msg_dict.get("email_from"):
-            contact = self._adv_find_or_create_contact(msg_dict["email_from"])
+        name, email = tools.parse_contact_from_email(msg_dict.get("email_from") or "")
+        contact = self._adv_contact_of_email(email, company)
         values.setdefault("title", msg_dict.get("subject") or self.env._("Request by e-mail"))
         values.setdefault("request_channel", "email")
         values.setdefault("company_id", company.id)
+        values.setdefault("email_name", name or False)
+        stage = self.env["adv.dossier.stage"]._get_by_code(QUALIFY_CODE)
+        if stage:
+            values.setdefault("stage_id", stage.id)
         if contact:
             values.setdefault("contact_id", contact.id if not contact.is_company else False)
             values.setdefault("partner_id", contact.commercial_partner_id.id)
-        else:
-            values.setdefault("email_from", tools.email_normalize(msg_dict.get("email_from") or ""))
         if msg_dict.get("date"):
             values.setdefault("request_date", msg_dict["date"])
-        dossier = super().message_new(msg_dict, custom_values=values)
-        if contact:
-            # the customer follows the dossier: our answers from the chatter reach them
-            dossier.message_subscribe(partner_ids=contact.ids)
-        return dossier
+        return super().message_new(msg_dict, custom_values=values)
 
     @api.model
-    def _adv_find_or_create_contact(self, email_from):
-        """The contact who wrote ``email_from``, created as a prospect when unknown."""
-        name, email = tools.parse_contact_from_email(email_from)
-        Partner = self.env["res.partner"]
-        if email:
-            partner = Partner.search([("email_normalized", "=", email)], limit=1)
-            if partner:
-                return partner
-        if not (name or email):
-            return Partner
-        return Partner.create({"name": name or email, "email": email})
+    def _adv_contact_of_email(self, email, company):
+        """The one contact of ``company`` (or shared) whose address is exactly ``email``."""
+        if not email:
+            return self.env["res.partner"]
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .search(
+                [
+                    ("email_normalized", "=", tools.email_normalize(email)),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                limit=2,
+            )
+        )
+        # two contacts on one address: the user chooses
+        return partners if len(partners) == 1 else self.env["res.partner"]
+
+    def _alias_get_error(self, message, message_dict, alias):
+        """ "Followers only" for new requests: senders who already follow a dossier of the
+        alias' company (customers in touch with the sales administration)."""
+        if alias.alias_contact == "followers" and not self.ids:
+            author = self.env["res.partner"].browse(message_dict.get("author_id"))
+            company_id = ast.literal_eval(alias.sudo().alias_defaults or "{}").get("company_id")
+            followed = author and self.sudo().search_count(
+                [
+                    ("message_partner_ids", "in", author.ids),
+                    ("company_id", "=", company_id),
+                ],
+                limit=1,
+            )
+            if not followed:
+                return AliasError(
+                    "error_follower_not_following", self.env._("restricted to followers")
+                )
+            return False
+        return super()._alias_get_error(message, message_dict, alias)
+
+    def action_adv_qualify(self):
+        """A user checked the request: the dossier leaves "To qualify". Its customer is the
+        known contact, or a prospect created from the sender; the contact follows the dossier
+        (our answers reach him) only when its address is the one the request came from."""
+        for dossier in self:
+            if not dossier.partner_id:
+                if not dossier.email_from:
+                    raise UserError(
+                        self.env._(
+                            "Choose the customer of %(dossier)s first.",
+                            dossier=dossier.display_name,
+                        )
+                    )
+                name, email = tools.parse_contact_from_email(dossier.email_from)
+                # qualifying requests is the sales administration's job, also for users
+                # who may not create contacts: the prospect is created for them, with the
+                # sender's name and address only
+                dossier.check_access("write")
+                prospect = (
+                    self.env["res.partner"]
+                    .sudo()
+                    .create(
+                        {
+                            "name": dossier.email_name or name or email,
+                            "email": email,
+                            "company_id": dossier.company_id.id,
+                        }
+                    )
+                    .sudo(False)
+                )
+                dossier.write({"contact_id": prospect.id, "partner_id": prospect.id})
+                dossier.message_post(
+                    body=self.env._(
+                        "Prospect %(prospect)s created from the sender of the request.",
+                        prospect=prospect.display_name,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+            sender = tools.email_normalize(dossier.email_from or "")
+            contact = dossier.contact_id or dossier.partner_id
+            if sender and contact.email_normalized == sender:
+                dossier.message_subscribe(partner_ids=contact.ids)
+            if dossier.stage_id.code == QUALIFY_CODE:
+                dossier.stage_id = self.env["adv.dossier.stage"]._get_by_code("request") or (
+                    self._default_stage()
+                )
+        return True
 
     def _message_post_after_hook(self, message, msg_vals):
         # what a customer sends by e-mail is filed as a customer document

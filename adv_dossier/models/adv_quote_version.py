@@ -21,7 +21,12 @@ class AdvQuoteVersion(models.Model):
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     user_id = fields.Many2one("res.users", string="Sent By", default=lambda self: self.env.user)
     channel = fields.Selection(
-        [("email", "E-mail"), ("print", "Printed"), ("manual", "Marked as Sent")],
+        [
+            ("email", "E-mail"),
+            ("print", "Printed"),
+            ("manual", "Marked as Sent"),
+            ("accepted", "Changes Accepted"),
+        ],
         required=True,
         default="manual",
     )

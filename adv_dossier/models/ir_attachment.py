@@ -12,6 +12,9 @@ DOCUMENT_TYPES = [
     ("invoice", "Invoice"),
     ("other", "Other"),
 ]
+DOSSIER_MODELS = ("adv.dossier", "sale.order", "account.move")
+# types that only a user sets: the checklist of the dossier ticks them
+CONFIRMED_TYPES = ("customer_po",)
 # file names that tell what a document is, in French and in English
 _NAME_HINTS = [
     (
@@ -32,19 +35,37 @@ class IrAttachment(models.Model):
         store=True,
         precompute=True,
         readonly=False,
-        help="What this document is in the customer's dossier.",
+        help="What this document is in the customer's dossier. A customer purchase order is "
+        "one only once a user said so.",
+    )
+    adv_document_type_guess = fields.Selection(
+        DOCUMENT_TYPES,
+        string="Suggested Type",
+        compute="_compute_adv_document_type",
+        store=True,
+        precompute=True,
+        help="What the name of the document suggests it is.",
     )
 
     @api.depends("res_model", "res_id", "name", "mimetype")
     def _compute_adv_document_type(self):
         for attachment in self:
-            if attachment.adv_document_type or attachment.res_model not in (
-                "adv.dossier",
-                "sale.order",
-                "account.move",
-            ):
+            if attachment.res_model not in DOSSIER_MODELS:
+                attachment.adv_document_type_guess = False
+                attachment.adv_document_type = attachment.adv_document_type
                 continue
-            attachment.adv_document_type = attachment._adv_guess_document_type()
+            guess = attachment._adv_guess_document_type()
+            attachment.adv_document_type_guess = guess
+            # a name is no proof: a purchase order waits for a user to confirm it
+            attachment.adv_document_type = attachment.adv_document_type or (
+                guess if guess not in CONFIRMED_TYPES else False
+            )
+
+    def action_adv_confirm_document_type(self):
+        """The user confirms the suggested type (e.g. this is the customer's purchase order)."""
+        for attachment in self.filtered("adv_document_type_guess"):
+            attachment.adv_document_type = attachment.adv_document_type_guess
+        return True
 
     def _adv_guess_document_type(self):
         self.ensure_one()

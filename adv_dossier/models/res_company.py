@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class ResCompany(models.Model):
@@ -37,6 +38,15 @@ class ResCompany(models.Model):
         help="At confirmation, the order gets its own number; the quote number stays on it.",
     )
     adv_order_sequence_id = fields.Many2one("ir.sequence", string="Order Numbering", copy=False)
+    adv_confirm_checks = fields.Boolean(
+        string="Check Orders Before Confirmation",
+        compute="_compute_adv_confirm_checks",
+        store=True,
+        readonly=False,
+        help="An order is confirmed only once its customer file is complete (a prospect's "
+        "first order) and the customer received the quote as it is (changes since it was sent "
+        "accepted), whoever confirms it: a user, an online signature or payment, a program.",
+    )
 
     adv_risk_watch_days = fields.Integer(
         groups="adv_dossier.group_adv_risk_manager",
@@ -71,6 +81,14 @@ class ResCompany(models.Model):
         required=True,
         help="When the exposure with the order exceeds the credit limit, or the customer is "
         "blocked: confirm silently, warn, or block (a risk manager may confirm with a reason).",
+    )
+    adv_risk_user_id = fields.Many2one(
+        "res.users",
+        groups="adv_dossier.group_adv_risk_manager",
+        string="Risk Manager to Ask",
+        domain="[('share', '=', False), ('company_ids', 'in', id)]",
+        help="Who gets the activity when an order signed or paid online waits for the customer "
+        "risk (the salesperson when empty).",
     )
     adv_risk_gate_invoice = fields.Boolean(
         groups="adv_dossier.group_adv_risk_manager",
@@ -112,10 +130,31 @@ class ResCompany(models.Model):
             if not company.adv_order_numbering:
                 company.adv_order_numbering = company.country_id.code == "FR"
 
+    @api.depends("country_id")
+    def _compute_adv_confirm_checks(self):
+        # on by default for French companies: the customer file is French practice
+        for company in self:
+            if not company.adv_confirm_checks:
+                company.adv_confirm_checks = company.country_id.code == "FR"
+
     @api.depends("adv_ecb_rate", "adv_late_penalty_points")
     def _compute_adv_late_penalty_rate(self):
         for company in self:
             company.adv_late_penalty_rate = company.adv_ecb_rate + company.adv_late_penalty_points
+
+    def _adv_check_user_company(self):
+        """Refuse the companies the current user does not work for: the wizards and reports
+        that take a company as input read and write it for him."""
+        if self.env.su:
+            return
+        forbidden = self - self.env.user.company_ids
+        if forbidden:
+            raise AccessError(
+                self.env._(
+                    "You do not work for %(companies)s.",
+                    companies=", ".join(forbidden.sudo().mapped("name")),
+                )
+            )
 
     def _adv_risk_level(self, figures):
         """The risk level of a customer's figures (see _adv_risk_figures) for this company."""

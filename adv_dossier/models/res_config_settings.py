@@ -12,12 +12,31 @@ class ResConfigSettings(models.TransientModel):
         help="An e-mail sent to this address opens a dossier, e.g. devis@your-company.fr.",
     )
     adv_dossier_alias_domain = fields.Char(related="company_id.alias_domain_id.name")
+    adv_dossier_alias_contact = fields.Selection(
+        [
+            ("everyone", "Everyone"),
+            ("partners", "Known contacts only"),
+            ("followers", "Followers of a dossier only"),
+        ],
+        string="Accept Requests From",
+        compute="_compute_adv_dossier_alias_name",
+        readonly=False,
+        store=True,
+        help="Everyone; only senders who are already contacts; only contacts who follow a "
+        "dossier of the company. Other senders get Odoo's bounce message.",
+    )
     adv_followup_days = fields.Integer(related="company_id.adv_followup_days", readonly=False)
     adv_lost_after_days = fields.Integer(related="company_id.adv_lost_after_days", readonly=False)
     adv_default_payment_term_id = fields.Many2one(
         related="company_id.adv_default_payment_term_id", readonly=False
     )
     adv_order_numbering = fields.Boolean(related="company_id.adv_order_numbering", readonly=False)
+    adv_confirm_checks = fields.Boolean(related="company_id.adv_confirm_checks", readonly=False)
+    group_adv_risk_amounts_salesman = fields.Boolean(
+        string="Salespeople See the Risk Amounts",
+        implied_group="adv_dossier.group_adv_risk_amounts",
+        group="sales_team.group_sale_salesman",
+    )
     adv_ecb_rate = fields.Float(related="company_id.adv_ecb_rate", readonly=False)
     adv_reminder_auto_send = fields.Boolean(
         related="company_id.adv_reminder_auto_send", readonly=False
@@ -55,13 +74,18 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         groups="adv_dossier.group_adv_risk_manager",
     )
+    adv_risk_user_id = fields.Many2one(
+        related="company_id.adv_risk_user_id",
+        readonly=False,
+        groups="adv_dossier.group_adv_risk_manager",
+    )
 
     @api.depends("company_id")
     def _compute_adv_dossier_alias_name(self):
         for settings in self:
-            settings.adv_dossier_alias_name = (
-                settings.company_id.sudo().adv_dossier_alias_id.alias_name
-            )
+            alias = settings.company_id.sudo().adv_dossier_alias_id
+            settings.adv_dossier_alias_name = alias.alias_name
+            settings.adv_dossier_alias_contact = alias.alias_contact or "everyone"
 
     def set_values(self):
         res = super().set_values()
@@ -70,4 +94,7 @@ class ResConfigSettings(models.TransientModel):
             self.adv_dossier_alias_name or False
         ):
             company._adv_set_dossier_alias(self.adv_dossier_alias_name)
+        alias = company.sudo().adv_dossier_alias_id
+        if alias and alias.alias_contact != self.adv_dossier_alias_contact:
+            alias.alias_contact = self.adv_dossier_alias_contact or "everyone"
         return res

@@ -10,6 +10,7 @@ from .cron_progress import in_batches
 QUOTE_STATES = [
     ("draft", "Draft"),
     ("awaiting", "Awaiting Order"),
+    ("to_confirm", "To Confirm"),
     ("won", "Closed Won"),
     ("lost", "Closed Lost"),
     ("cancel", "Cancelled"),
@@ -38,8 +39,9 @@ class SaleOrder(models.Model):
         compute="_compute_adv_quote_state",
         store=True,
         index=True,
-        help="Draft; awaiting order once sent or printed for the customer; closed won once "
-        "confirmed; closed lost when the customer did not follow up.",
+        help="Draft; awaiting order once sent or printed for the customer; to confirm when the "
+        "customer signed or paid online and the order waits for the sales administration; "
+        "closed won once confirmed; closed lost when the customer did not follow up.",
     )
     adv_lost_reason_id = fields.Many2one(
         "adv.lost.reason", string="Lost Reason", readonly=True, copy=False, tracking=True
@@ -77,10 +79,12 @@ class SaleOrder(models.Model):
     def _rec_names_search(self):
         return [*super()._rec_names_search, "adv_quote_number"]
 
-    @api.depends("state", "adv_lost_reason_id")
+    @api.depends("state", "adv_lost_reason_id", "adv_hold_date")
     def _compute_adv_quote_state(self):
         for order in self:
-            if order.state == "sale":
+            if order.adv_hold_date and order.state in ("draft", "sent"):
+                order.adv_quote_state = "to_confirm"
+            elif order.state == "sale":
                 order.adv_quote_state = "won"
             elif order.state == "cancel":
                 order.adv_quote_state = "lost" if order.adv_lost_reason_id else "cancel"
@@ -159,10 +163,23 @@ class SaleOrder(models.Model):
     def _adv_record_version(self, channel):
         """Keep the version of the quotes sent or printed for the customer (v1, v2...).
 
-        A version identical to the last one is not kept twice.
+        A version identical to the last one is not kept twice. Only an internal user sends
+        or prints a quote for the customer: the renders of the portal, of an online
+        signature or payment, of an attachment change nothing.
         """
-        Version = self.env["adv.quote.version"].sudo()
+        if not self.env.user._is_internal():
+            return self.browse()
         now = fields.Datetime.now()
+        recorded = self._adv_new_versions(channel, now)
+        recorded.sudo().write({"adv_sent_date": now, "adv_followup_done": False})
+        self.dossier_id._move_to_stage_code("awaiting_order")
+        return recorded
+
+    def _adv_new_versions(self, channel, date):
+        """Record the current content of the quotes as their next version, unless unchanged;
+        the quotes that got one."""
+        Version = self.env["adv.quote.version"].sudo()
+        recorded = self.browse()
         for order in self.filtered(lambda o: o.state in ("draft", "sent")):
             snapshot = order._adv_snapshot()
             last = order._adv_last_version()
@@ -172,7 +189,7 @@ class SaleOrder(models.Model):
                 {
                     "order_id": order.id,
                     "version": (last.version or 0) + 1,
-                    "date": now,
+                    "date": date,
                     "channel": channel,
                     "currency_id": order.currency_id.id,
                     "amount_untaxed": snapshot["amount_untaxed"],
@@ -181,8 +198,8 @@ class SaleOrder(models.Model):
                     "content": snapshot,
                 }
             )
-            order.sudo().write({"adv_sent_date": now, "adv_followup_done": False})
-        self.dossier_id._move_to_stage_code("awaiting_order")
+            recorded |= order
+        return recorded
 
     def action_quotation_sent(self):
         res = super().action_quotation_sent()
@@ -195,10 +212,13 @@ class SaleOrder(models.Model):
         return super().message_post(**kwargs)
 
     def _adv_mark_printed(self):
-        """The quote was printed for the customer: it now awaits the order."""
+        """An internal user printed the quote for the customer: it now awaits the order."""
+        if not self.env.user._is_internal():
+            return
+        self.check_access("read")
         drafts = self.filtered(lambda o: o.state == "draft")
         if drafts:
-            drafts.write({"state": "sent"})
+            drafts.sudo().write({"state": "sent"})
         self._adv_record_version("print")
 
     # ------------------------------------------------------------------
@@ -238,83 +258,6 @@ class SaleOrder(models.Model):
             "target": "new",
             "context": {"default_order_ids": self.ids},
         }
-
-    # ------------------------------------------------------------------
-    # Confirmation
-    # ------------------------------------------------------------------
-    def action_confirm(self):
-        """From the web client (``adv_confirm_check`` in the button's context), check the
-        quote was not changed since it was sent and that the customer file is complete
-        first: a wizard says what to do when not."""
-        if self.env.context.get("adv_confirm_check") and not self.env.context.get(
-            "adv_confirm_checked"
-        ):
-            for order in self:
-                if order._adv_confirmation_problems():
-                    return order._adv_confirmation_wizard_action()
-        for order in self:
-            error = order._confirmation_error_message()
-            if error:
-                raise UserError(error)
-        self._adv_assign_order_number()
-        return super().action_confirm()
-
-    def _adv_confirmation_problems(self):
-        """What keeps the order from being confirmed as it is: changes since sent, customer file."""
-        self.ensure_one()
-        problems = []
-        if self._adv_changes_since_sent():
-            problems.append("changes")
-        if self.partner_id.commercial_partner_id._adv_customer_file_missing(self.company_id):
-            problems.append("customer_file")
-        if self._adv_risk_problem():
-            problems.append("risk")
-        return problems
-
-    def _adv_risk_problem(self):
-        """What the customer risk says of confirming this order (False: nothing to say)."""
-        self.ensure_one()
-        if self.company_id.sudo().adv_risk_gate == "none":
-            return False
-        amount = self.currency_id._convert(
-            self.amount_total,
-            self.company_id.currency_id,
-            self.company_id,
-            fields.Date.context_today(self),
-        )
-        return self.partner_id.commercial_partner_id.with_company(
-            self.company_id
-        )._adv_risk_message(amount)
-
-    def _adv_confirmation_wizard_action(self):
-        self.ensure_one()
-        wizard = self.env["adv.order.confirm"].create({"order_id": self.id})
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Confirm the Order"),
-            "res_model": "adv.order.confirm",
-            "res_id": wizard.id,
-            "view_mode": "form",
-            "target": "new",
-        }
-
-    def _adv_assign_order_number(self):
-        """French practice: the order gets its own number; the quote number stays on it."""
-        for order in self.filtered(
-            lambda o: o.state in ("draft", "sent") and not o.adv_quote_number
-        ):
-            if not order.company_id.adv_order_numbering:
-                continue
-            number = order.company_id._adv_order_sequence().next_by_id(
-                sequence_date=fields.Date.context_today(order)
-            )
-            order.write({"adv_quote_number": order.name, "name": number})
-
-    def _action_confirm(self):
-        res = super()._action_confirm()
-        self.dossier_id._move_to_stage_code("order_to_do")
-        self.dossier_id._adv_sync_follow_up()
-        return res
 
     # ------------------------------------------------------------------
     # Scheduled action

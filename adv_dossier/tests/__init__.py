@@ -1,6 +1,7 @@
 from . import test_documents
 from . import test_dossier
 from . import test_foundation
+from . import test_gates
 from . import test_mail_intake
 from . import test_quote_to_order
 from . import test_reminders

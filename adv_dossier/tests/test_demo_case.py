@@ -1,3 +1,5 @@
+import unittest
+
 from odoo.tests import TransactionCase, tagged
 
 
@@ -6,10 +8,15 @@ class TestDemoCase(TransactionCase):
     """The Pépinières Clément case (demo data) is complete and coherent: a dossier in every
     tray, quotes in every state, invoices at every reminder level, a customer over its limit."""
 
-    def setUp(self):
-        super().setUp()
-        if not self.env.ref("adv_dossier.dossier_lac", raise_if_not_found=False):
-            self.fail("adv_dossier's demo data (the classroom case) is not installed")
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not cls.env.ref("adv_dossier.dossier_lac", raise_if_not_found=False):
+            # tools/test always loads it (and counts a skipped test as a failure)
+            raise unittest.SkipTest(
+                "the classroom case is adv_dossier's demo data, not loaded in this database "
+                "(install with demo data to run these tests)"
+            )
 
     def ref(self, xmlid):
         return self.env.ref(f"adv_dossier.{xmlid}")
@@ -44,7 +51,7 @@ class TestDemoCase(TransactionCase):
         changed = self.ref("order_vert_horizon")
         self.assertEqual(changed.adv_quote_state, "awaiting")
         self.assertTrue(changed._adv_changes_since_sent(), "changed after it was sent")
-        self.assertIn("customer_file", changed._adv_confirmation_problems(), "a prospect")
+        self.assertIn("customer_file", changed._adv_gate_problems(), "a prospect")
 
     def test_customer_files(self):
         """The customers who ordered have a complete file; the town council and the prospects
@@ -81,7 +88,7 @@ class TestDemoCase(TransactionCase):
         self.assertFalse(self.ref("partner_paysages_loire").adv_risk_limit_exceeded)
         # its new order waits for the risk manager
         self.assertEqual(self.env.company.sudo().adv_risk_gate, "block")
-        self.assertIn("risk", self.ref("order_jardinerie_autumn")._adv_confirmation_problems())
+        self.assertIn("risk", self.ref("order_jardinerie_autumn")._adv_gate_problems())
 
     def _case_customers(self):
         names = [

@@ -58,12 +58,17 @@ class TestDocuments(AdvDossierCommon):
                 "customer_email",
                 "other",
                 "quote",
-                "customer_po",
+                False,  # a file name is no purchase order: a user confirms it
                 "order_confirmation",
                 "invoice",
             ],
         )
+        self.assertEqual(po.adv_document_type_guess, "customer_po")
         self.assertTrue(dossier.has_costing)
+        self.assertFalse(dossier.has_customer_po)
+        po.action_adv_confirm_document_type()
+        dossier.invalidate_recordset()
+        self.assertEqual(po.adv_document_type, "customer_po")
         self.assertTrue(dossier.has_customer_po)
         self.assertTrue(dossier.has_quote_sent)
         self.assertTrue(dossier.has_order_confirmed)

@@ -67,6 +67,7 @@ class TestDossier(AdvDossierCommon):
         self.assertEqual(
             self.Stage.search([]).mapped("code"),
             [
+                "to_qualify",
                 "request",
                 "awaiting_order",
                 "order_to_do",
@@ -233,7 +234,7 @@ class TestDossier(AdvDossierCommon):
         """Users add their own trays; the board follows their order."""
         custom = self.Stage.create({"name": "Validation technique", "sequence": 15})
         stages = self.Stage.search([])
-        self.assertEqual(stages[1], custom)
+        self.assertEqual(stages[2], custom, "after To qualify and Request")
         self.stage_request.name = "Demande"
         dossier = self._create_dossier(stage_id=custom.id)
         self.assertFalse(dossier._move_to_stage_code("request"), "never moved back")

@@ -44,7 +44,8 @@ class TestMailIntake(AdvDossierCommon):
         return self.env["adv.dossier"].browse(thread_id)
 
     def test_email_opens_dossier_for_known_contact(self):
-        """An e-mail to devis@ opens a dossier for the contact who wrote it, with its attachments."""
+        """An e-mail to devis@ opens a dossier to qualify, the contact who wrote it proposed;
+        qualified by a user, the contact follows it; a purchase order is one once confirmed."""
         msg = self._message(
             "devis@jardins-clement.example",
             "Demande de devis : haie de lauriers",
@@ -55,7 +56,8 @@ class TestMailIntake(AdvDossierCommon):
         dossier = self._process(msg)
         self.assertEqual(dossier._name, "adv.dossier")
         self.assertEqual(dossier.title, "Demande de devis : haie de lauriers")
-        self.assertEqual(dossier.contact_id, self.contact)
+        self.assertEqual(dossier.stage_id.code, "to_qualify")
+        self.assertEqual(dossier.contact_id, self.contact, "the known contact is proposed")
         self.assertEqual(dossier.partner_id, self.customer)
         self.assertEqual(dossier.company_id, self.company)
         self.assertEqual(dossier.request_channel, "email")
@@ -67,6 +69,11 @@ class TestMailIntake(AdvDossierCommon):
         self.assertIn("merci de nous chiffrer 40 m de haie", incoming.body)
         self.assertEqual(dossier.document_ids.mapped("name"), ["plan-haie.pdf"])
         self.assertEqual(dossier.document_ids.adv_document_type, "customer_attachment")
+        self.assertNotIn(
+            self.contact, dossier.message_partner_ids, "nobody follows an unchecked request"
+        )
+        dossier.with_user(self.salesman_all).action_adv_qualify()
+        self.assertEqual(dossier.stage_id, self.stage_request)
         self.assertIn(self.contact, dossier.message_partner_ids, "the customer follows the dossier")
 
         # the customer's reply lands on the same dossier
@@ -83,10 +90,19 @@ class TestMailIntake(AdvDossierCommon):
         self.assertEqual(self.Dossier.search_count([]), count, "no second dossier")
         dossier.invalidate_recordset()
         self.assertEqual(len(dossier.document_ids), 2)
+        order = dossier.document_ids.filtered(lambda a: a.name.startswith("Bon"))
+        self.assertEqual(order.adv_document_type_guess, "customer_po", "suggested by its name")
+        self.assertFalse(dossier.has_customer_po, "a file name is no purchase order")
+        order.with_user(self.salesman_all).action_adv_confirm_document_type()
+        dossier.invalidate_recordset()
+        self.assertEqual(order.adv_document_type, "customer_po")
         self.assertTrue(dossier.has_customer_po)
 
-    def test_email_from_unknown_sender_creates_prospect_contact(self):
-        """An unknown sender becomes a new contact; a second company's alias opens its own dossier."""
+    def test_email_from_unknown_sender_waits_to_be_qualified(self):
+        """An unknown sender creates no partner: the request waits in To qualify with its
+        address, and becomes a prospect when a user qualifies it; a second company's alias
+        opens its own dossier."""
+        partners = self.env["res.partner"].search_count([])
         msg = self._message(
             "devis@paysages-sud.example",
             "Entretien du parc",
@@ -95,15 +111,20 @@ class TestMailIntake(AdvDossierCommon):
         )
         dossier = self._process(msg)
         self.assertEqual(dossier.company_id, self.company_2)
-        contact = self.env["res.partner"].search(
-            [("email", "=", "m.durand@nouveau-client.example")]
-        )
-        self.assertEqual(len(contact), 1)
-        self.assertEqual(contact.name, "Marc Durand")
-        self.assertEqual(dossier.partner_id, contact.commercial_partner_id)
-        self.assertTrue(dossier.name.startswith("DOS/"))
+        self.assertEqual(self.env["res.partner"].search_count([]), partners, "no partner created")
+        self.assertFalse(dossier.partner_id)
+        self.assertEqual(dossier.stage_id.code, "to_qualify")
         self.assertIn("m.durand@nouveau-client.example", dossier.email_from)
-        self.assertEqual(contact.email, "m.durand@nouveau-client.example")
+        self.assertEqual(dossier.email_name, "Marc Durand")
+        self.assertTrue(dossier.name.startswith("DOS/"))
+        dossier.with_user(self.user_company_2).action_adv_qualify()
+        prospect = dossier.partner_id
+        self.assertEqual(prospect.name, "Marc Durand")
+        self.assertEqual(prospect.email, "m.durand@nouveau-client.example")
+        self.assertEqual(prospect.adv_customer_state, "prospect")
+        self.assertEqual(prospect.company_id, self.company_2)
+        self.assertIn(prospect, dossier.message_partner_ids)
+        self.assertEqual(dossier.stage_id.code, "request")
 
     def test_alias_in_sales_settings(self):
         """The alias is set, renamed and removed from the Sales settings, per company."""

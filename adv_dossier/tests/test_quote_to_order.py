@@ -15,7 +15,9 @@ class TestQuoteToOrder(AdvDossierCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.fr = cls.env.ref("base.fr")
-        cls.company.write({"country_id": cls.fr.id, "adv_order_numbering": True})
+        cls.company.write(
+            {"country_id": cls.fr.id, "adv_order_numbering": True, "adv_confirm_checks": True}
+        )
         cls.prospect = cls.env["res.partner"].create(
             {"name": "Mairie de Villeurbanne", "is_company": True, "country_id": cls.fr.id}
         )
@@ -24,6 +26,8 @@ class TestQuoteToOrder(AdvDossierCommon):
             partner_id=cls.prospect.id, contact_id=False, user_id=cls.salesman.id
         )
         cls.report = cls.env.ref("sale.action_report_saleorder")
+        # invoiced once delivered: a confirmed order has work to do, with or without Inventory
+        cls.product.invoice_policy = "delivery"
 
     def _complete_prospect(self):
         self.prospect.write(
@@ -47,7 +51,8 @@ class TestQuoteToOrder(AdvDossierCommon):
         )
 
     def _print(self, quote):
-        self.report._render_qweb_pdf(self.report.report_name, quote.ids)
+        """What the web client's Print menu does for an internal user (see TestQuotePrint)."""
+        quote._adv_mark_printed()
 
     def _confirm_from_web_client(self, quote):
         return quote.with_context(adv_confirm_check=True).action_confirm()
@@ -396,7 +401,7 @@ class TestQuoteToOrder(AdvDossierCommon):
                 f"{expected!r} missing from the quote: {html[start : start + 1500]}",
             )
         quote_number = quote.name
-        quote.with_context(adv_confirm_checked=True).action_confirm()
+        self._confirm_anyway(quote)
         html = self.report._render_qweb_html(self.report.report_name, quote.ids)[0].decode()
         self.assertTrue(
             quote_number in html and quote.name in html, "order and quote numbers both printed"

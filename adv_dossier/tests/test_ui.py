@@ -27,7 +27,9 @@ class TestDossierUi(AdvDossierCommon, HttpCase):
         )
         method = self.env["res.partner"]._adv_inbound_methods(self.company)[:1]
         prospect.with_company(self.company).property_inbound_payment_method_line_id = method
-        self.company.country_id = self.env.ref("base.fr")
+        self.company.write({"country_id": self.env.ref("base.fr").id, "adv_confirm_checks": True})
+        # invoiced once delivered: a confirmed order has work to do, with or without Inventory
+        self.product.invoice_policy = "delivery"
         # the document layout is chosen: sending goes straight to the e-mail
         self.company.external_report_layout_id = self.env.ref("web.external_layout_standard")
         dossier = self._create_dossier(
@@ -40,7 +42,11 @@ class TestDossierUi(AdvDossierCommon, HttpCase):
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.order_line.product_uom_qty, 12)
         self.assertEqual(dossier.stage_id, self.stage_order_to_do)
-        self.assertEqual(order.adv_version_ids.channel, "email")
+        self.assertEqual(
+            order.adv_version_ids.sorted("version").mapped("channel"),
+            ["email", "accepted"],
+            "the version e-mailed, then the one the customer accepted",
+        )
         self.assertEqual(prospect.company_registry, "73282932000074")
         self.assertTrue(prospect.ref.startswith("C"))
         self.assertEqual(

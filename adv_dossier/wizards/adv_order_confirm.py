@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import formatLang
 
 # the numbers of a quote line, printed in the user's number format with their precision
@@ -10,6 +10,20 @@ NUMBER_PRECISIONS = {
     "price_unit": "Product Price",
     "discount": "Discount",
 }
+
+
+# computed from the order, never taken from the caller
+DECISION_FIELDS = (
+    "partner_id",
+    "has_changes",
+    "last_version_id",
+    "changes_html",
+    "needs_customer_file",
+    "is_french_company",
+    "needs_payment_method",
+    "risk_message",
+    "risk_blocking",
+)
 
 
 class AdvOrderConfirm(models.TransientModel):
@@ -21,17 +35,17 @@ class AdvOrderConfirm(models.TransientModel):
 
     order_id = fields.Many2one("sale.order", required=True, readonly=True, ondelete="cascade")
     company_id = fields.Many2one(related="order_id.company_id")
-    partner_id = fields.Many2one(
-        "res.partner", string="Customer", compute="_compute_partner_id", store=True
-    )
+    # what the step decides is computed from its order, never stored nor written: the actions
+    # decide again from the order itself
+    partner_id = fields.Many2one("res.partner", string="Customer", compute="_compute_partner_id")
     # changes since the version the customer received
-    has_changes = fields.Boolean(compute="_compute_changes", store=True)
-    last_version_id = fields.Many2one("adv.quote.version", compute="_compute_changes", store=True)
-    changes_html = fields.Html(compute="_compute_changes", store=True, sanitize=False)
+    has_changes = fields.Boolean(compute="_compute_changes")
+    last_version_id = fields.Many2one("adv.quote.version", compute="_compute_changes")
+    changes_html = fields.Html(compute="_compute_changes", sanitize=False)
     accept_changes = fields.Boolean(string="The customer accepted these changes")
     # the customer file
-    needs_customer_file = fields.Boolean(compute="_compute_needs_customer_file", store=True)
-    is_french_company = fields.Boolean(compute="_compute_needs_customer_file", store=True)
+    needs_customer_file = fields.Boolean(compute="_compute_needs_customer_file")
+    is_french_company = fields.Boolean(compute="_compute_needs_customer_file")
     company_registry = fields.Char(
         string="SIREN / SIRET",
         compute="_compute_customer_file",
@@ -64,7 +78,7 @@ class AdvOrderConfirm(models.TransientModel):
         domain="[('payment_type', '=', 'inbound'), ('journal_id.active', '=', True), "
         "('company_id', 'parent_of', company_id)]",
     )
-    needs_payment_method = fields.Boolean(compute="_compute_needs_customer_file", store=True)
+    needs_payment_method = fields.Boolean(compute="_compute_needs_customer_file")
     customer_code = fields.Char(
         string="Customer Account Code",
         compute="_compute_customer_file",
@@ -75,13 +89,25 @@ class AdvOrderConfirm(models.TransientModel):
     )
     payment_term_warning = fields.Char(compute="_compute_payment_term_warning")
     # the customer risk
-    risk_message = fields.Char(compute="_compute_risk", store=True)
-    risk_blocking = fields.Boolean(compute="_compute_risk", store=True)
+    risk_message = fields.Char(compute="_compute_risk")
+    risk_blocking = fields.Boolean(compute="_compute_risk")
     force_reason = fields.Text(
         string="Reason to Confirm Anyway",
         help="A sales manager may confirm without a complete customer file or with unaccepted "
         "changes; the reason is logged on the order.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._without_decisions(vals) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._without_decisions(vals))
+
+    @api.model
+    def _without_decisions(self, vals):
+        """What the step decides comes from its order: a caller cannot write it."""
+        return {key: value for key, value in vals.items() if key not in DECISION_FIELDS}
 
     @api.depends("order_id")
     def _compute_partner_id(self):
@@ -92,17 +118,23 @@ class AdvOrderConfirm(models.TransientModel):
     def _compute_changes(self):
         for wizard in self:
             order = wizard.order_id
-            changes = order._adv_changes_since_sent() if order else []
+            changes = (
+                order._adv_changes_since_sent()
+                if order and order.company_id.adv_confirm_checks
+                else []
+            )
             wizard.has_changes = bool(changes)
             wizard.last_version_id = order._adv_last_version() if order else False
             wizard.changes_html = wizard._changes_table(changes) if changes else False
 
-    @api.depends("partner_id", "company_id")
+    @api.depends("order_id")
     def _compute_needs_customer_file(self):
         for wizard in self:
             partner = wizard.partner_id
             wizard.needs_customer_file = bool(
-                partner and partner._adv_customer_file_missing(wizard.company_id)
+                partner
+                and wizard.company_id.adv_confirm_checks
+                and partner._adv_customer_file_missing(wizard.company_id)
             )
             wizard.is_french_company = bool(partner) and partner._adv_is_french_company()
             wizard.needs_payment_method = bool(
@@ -118,10 +150,12 @@ class AdvOrderConfirm(models.TransientModel):
                 bool(message) and wizard.company_id.sudo().adv_risk_gate == "block"
             )
 
-    @api.depends("partner_id", "company_id")
+    @api.depends("order_id")
     def _compute_customer_file(self):
         for wizard in self:
-            partner = wizard.partner_id.with_company(wizard.company_id)
+            partner = wizard.order_id.partner_id.commercial_partner_id.with_company(
+                wizard.company_id
+            )
             wizard.company_registry = partner.company_registry
             wizard.vat = partner.vat
             wizard.street = partner.street
@@ -255,86 +289,125 @@ class AdvOrderConfirm(models.TransientModel):
             subtype_xmlid="mail.mt_note",
         )
 
+    def _check_order(self):
+        """The step acts on its order, for a user who may change it, in his companies."""
+        self.ensure_one()
+        order = self.order_id
+        order.check_access("write")
+        if order.company_id not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You cannot confirm an order of %(company)s.", company=order.company_id.name
+                )
+            )
+        if order.state not in ("draft", "sent"):
+            raise UserError(self.env._("This order is not a quote waiting for confirmation."))
+        return order
+
+    def _write_customer_file(self, order, values):
+        """Write the checked customer file to the order's own customer, and only to it.
+
+        Salesmen may not edit contacts in Odoo: the file is written for them, as narrowly as
+        possible (the fields of the file that changed), once the customer is checked to be an
+        outside customer of the order's company that the user can see."""
+        partner = order.partner_id.commercial_partner_id
+        partner.check_access("read")
+        if partner.company_id and partner.company_id != order.company_id:
+            raise AccessError(
+                self.env._(
+                    "%(customer)s belongs to another company: its customer file cannot be "
+                    "completed from this order.",
+                    customer=partner.display_name,
+                )
+            )
+        partner_sudo = partner.sudo().with_company(order.company_id)
+        companies = self.env["res.company"].sudo().search([])
+        if partner in companies.partner_id or partner_sudo.user_ids.filtered(lambda u: not u.share):
+            raise UserError(
+                self.env._(
+                    "%(customer)s is one of your companies or users, not a customer: its file "
+                    "is not completed from an order.",
+                    customer=partner.display_name,
+                )
+            )
+        changed = {}
+        for fname, value in values.items():
+            current = partner_sudo[fname]
+            current = current.id if isinstance(current, models.BaseModel) else current
+            if current != value and (value or current):
+                changed[fname] = value
+        if changed:
+            partner_sudo.write(changed)
+
     def action_confirm(self):
         self.ensure_one()
-        if self.risk_blocking:
+        order = self._check_order()
+        problems = order._adv_gate_problems()
+        if "risk" in problems:
             raise UserError(
                 self.env._(
                     "%(message)s The order cannot be confirmed: a risk manager may confirm it "
                     "anyway, with a reason.",
-                    message=self.risk_message,
+                    message=problems["risk"],
                 )
             )
-        if self.has_changes and not self.accept_changes:
+        last = order._adv_last_version()
+        if "changes" in problems and not self.accept_changes:
             raise UserError(
                 self.env._(
                     "The quote was changed since the customer received %(version)s: send the new "
                     "version, or tick that the customer accepted these changes.",
-                    version=self.last_version_id.display_name,
+                    version=last.display_name,
                 )
             )
-        if self.needs_customer_file:
+        if "customer_file" in problems:
             values = self._customer_file_values()
-            # salesmen may not edit contacts in Odoo: the checked customer file is written
-            # for them, and logged on the order below
-            self.partner_id.sudo().with_company(self.company_id).write(values)
-            self.order_id.message_post(
+            self._write_customer_file(order, values)
+            order.message_post(
                 body=self.env._(
                     "Customer file completed for the first order (account code %(code)s).",
                     code=values["ref"],
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        if self.has_changes:
+        if "changes" in problems:
             self._log_accepted_changes(
                 self.env._(
                     "The customer accepted these changes since %(version)s:",
-                    version=self.last_version_id.display_name,
+                    version=last.display_name,
                 )
             )
-        if self.risk_message:
-            self.order_id.message_post(
-                body=self.env._(
-                    "Confirmed despite the customer risk: %(message)s", message=self.risk_message
-                ),
+            # what the customer accepted is the version the order is confirmed on
+            order._adv_new_versions("accepted", fields.Datetime.now())
+        risk = order._adv_risk_problem()
+        if risk:
+            order.message_post(
+                body=self.env._("Confirmed despite the customer risk: %(message)s", message=risk),
                 subtype_xmlid="mail.mt_note",
             )
-        return self._confirm_order()
+        return self._confirm_order(order)
 
     def action_force_confirm(self):
         self.ensure_one()
-        user = self.env.user
-        is_risk_manager = user.has_group("adv_dossier.group_adv_risk_manager")
-        if self.risk_blocking and not is_risk_manager:
-            raise UserError(
-                self.env._("Only a risk manager can confirm the order of a blocked customer.")
-            )
-        if not (user.has_group("sales_team.group_sale_manager") or is_risk_manager):
-            raise UserError(self.env._("Only a sales manager can confirm an order anyway."))
-        if not (self.force_reason or "").strip():
-            raise UserError(self.env._("Say why the order is confirmed anyway."))
-        missing = self.partner_id._adv_customer_file_missing(self.company_id)
+        order = self._check_order()
+        problems = order._adv_gate_problems()
+        order._adv_record_override(list(problems), self.force_reason)
         body = Markup("<p>{}</p><p>{}</p>").format(
             self.env._("Order confirmed anyway by %(user)s.", user=self.env.user.name),
             self.env._("Reason: %(reason)s", reason=self.force_reason),
         )
-        if missing:
-            body += Markup("<p>{}</p>").format(
-                self.env._(
-                    "The customer file was incomplete: %(fields)s", fields=", ".join(missing)
-                )
-            )
-        if self.risk_message:
-            body += Markup("<p>{}</p>").format(self.risk_message)
-        if self.has_changes:
-            body += self.changes_html
-        self.order_id.message_post(body=body, subtype_xmlid="mail.mt_note")
-        return self._confirm_order()
+        for code, message in problems.items():
+            if code == "changes":
+                body += Markup("<p>{}</p>{}").format(message, self.changes_html or "")
+            else:
+                body += Markup("<p>{}</p>").format(message)
+        order.message_post(body=body, subtype_xmlid="mail.mt_note")
+        return self._confirm_order(order)
 
     def action_send_new_version(self):
         self.ensure_one()
         return self.order_id.action_quotation_send()
 
-    def _confirm_order(self):
-        self.order_id.with_context(adv_confirm_checked=True).action_confirm()
+    def _confirm_order(self, order):
+        order.action_confirm()
         return {"type": "ir.actions.act_window_close"}

@@ -8,6 +8,7 @@ RISK_SETTINGS = (
     "adv_risk_blocked_ratio",
     "adv_risk_gate",
     "adv_risk_gate_invoice",
+    "adv_risk_user_id",
 )
 
 
@@ -31,20 +32,33 @@ class AdvRiskSettings(models.TransientModel):
         default="warn",
     )
     adv_risk_gate_invoice = fields.Boolean(string="Also at Invoice Posting")
+    adv_risk_user_id = fields.Many2one(
+        "res.users",
+        string="Risk Manager to Ask",
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+        help="Who gets the activity when an order signed or paid online waits for the customer "
+        "risk (the salesperson when empty).",
+    )
 
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
-        values.update(
-            {fname: company.sudo()[fname] for fname in RISK_SETTINGS if fname in fields_list}
-        )
+        company._adv_check_user_company()
+        settings = company.sudo()
+        for fname in RISK_SETTINGS:
+            if fname in fields_list:
+                value = settings[fname]
+                values[fname] = value.id if isinstance(value, models.BaseModel) else value
         return values
 
     def action_apply(self):
         self.ensure_one()
         if not self.env.user.has_group("adv_dossier.group_adv_risk_manager"):
             raise AccessError(self.env._("Only a risk manager changes the customer risk settings."))
+        self.company_id._adv_check_user_company()
         # risk managers are not administrators: the checked values are written for them
-        self.company_id.sudo().write({fname: self[fname] for fname in RISK_SETTINGS})
+        values = {fname: self[fname] for fname in RISK_SETTINGS}
+        values["adv_risk_user_id"] = self.adv_risk_user_id.id
+        self.company_id.sudo().write(values)
         return {"type": "ir.actions.act_window_close"}

@@ -7,6 +7,8 @@ class TestDossierDeliveries(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # deliveries are tested here, not the confirmation checks of adv_dossier
+        cls.env.company.adv_confirm_checks = False
         cls.customer = cls.env["res.partner"].create(
             {"name": "Jardins du Rhône SARL", "is_company": True}
         )
@@ -38,7 +40,7 @@ class TestDossierDeliveries(TransactionCase):
                 ],
             }
         )
-        order.with_context(adv_confirm_checked=True).action_confirm()
+        order.action_confirm()
         self.assertEqual(self.dossier.stage_id.code, "order_to_do")
         picking = order.picking_ids
         picking.move_ids.quantity = 1
