@@ -86,8 +86,16 @@ class AdvDossier(models.Model):
         readonly=False,
         help="Address the request came from.",
     )
+    request_email = fields.Char(
+        string="Sender Address",
+        readonly=True,
+        copy=False,
+        help="The address an e-mail request came from, as written in it: anyone can write any "
+        "address.",
+    )
     email_name = fields.Char(
         string="Sender Name",
+        readonly=True,
         copy=False,
         help="The name an e-mail request came from, for a sender who is not a contact yet.",
     )
@@ -432,6 +440,7 @@ class AdvDossier(models.Model):
         values.setdefault("title", msg_dict.get("subject") or self.env._("Request by e-mail"))
         values.setdefault("request_channel", "email")
         values.setdefault("company_id", company.id)
+        values.setdefault("request_email", tools.email_normalize(email) or email or False)
         values.setdefault("email_name", name or False)
         stage = self.env["adv.dossier.stage"]._get_by_code(QUALIFY_CODE)
         if stage:
@@ -487,15 +496,15 @@ class AdvDossier(models.Model):
         known contact, or a prospect created from the sender; the contact follows the dossier
         (our answers reach him) only when its address is the one the request came from."""
         for dossier in self:
+            sender = dossier.request_email
             if not dossier.partner_id:
-                if not dossier.email_from:
+                if not sender:
                     raise UserError(
                         self.env._(
                             "Choose the customer of %(dossier)s first.",
                             dossier=dossier.display_name,
                         )
                     )
-                name, email = tools.parse_contact_from_email(dossier.email_from)
                 # qualifying requests is the sales administration's job, also for users
                 # who may not create contacts: the prospect is created for them, with the
                 # sender's name and address only
@@ -505,8 +514,8 @@ class AdvDossier(models.Model):
                     .sudo()
                     .create(
                         {
-                            "name": dossier.email_name or name or email,
-                            "email": email,
+                            "name": dossier.email_name or sender,
+                            "email": sender,
                             "company_id": dossier.company_id.id,
                         }
                     )
@@ -520,7 +529,6 @@ class AdvDossier(models.Model):
                     ),
                     subtype_xmlid="mail.mt_note",
                 )
-            sender = tools.email_normalize(dossier.email_from or "")
             contact = dossier.contact_id or dossier.partner_id
             if sender and contact.email_normalized == sender:
                 dossier.message_subscribe(partner_ids=contact.ids)

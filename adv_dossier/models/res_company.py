@@ -38,6 +38,14 @@ class ResCompany(models.Model):
         help="At confirmation, the order gets its own number; the quote number stays on it.",
     )
     adv_order_sequence_id = fields.Many2one("ir.sequence", string="Order Numbering", copy=False)
+    adv_quote_numbering = fields.Boolean(
+        string="Own Quote Numbers",
+        compute="_compute_adv_quote_numbering",
+        store=True,
+        readonly=False,
+        help="Quotes are numbered DEV/<year>/00001 per company (instead of Odoo's S00001).",
+    )
+    adv_quote_sequence_id = fields.Many2one("ir.sequence", string="Quote Numbering", copy=False)
     adv_confirm_checks = fields.Boolean(
         string="Check Orders Before Confirmation",
         compute="_compute_adv_confirm_checks",
@@ -131,6 +139,12 @@ class ResCompany(models.Model):
                 company.adv_order_numbering = company.country_id.code == "FR"
 
     @api.depends("country_id")
+    def _compute_adv_quote_numbering(self):
+        for company in self:
+            if not company.adv_quote_numbering:
+                company.adv_quote_numbering = company.country_id.code == "FR"
+
+    @api.depends("country_id")
     def _compute_adv_confirm_checks(self):
         # on by default for French companies: the customer file is French practice
         for company in self:
@@ -213,6 +227,16 @@ class ResCompany(models.Model):
             self.env._("Sales Orders"),
             "adv.sale.order",
             "CMD/%(range_year)s/",
+            5,
+            True,
+        )
+
+    def _adv_quote_sequence(self):
+        return self._adv_sequence(
+            "adv_quote_sequence_id",
+            self.env._("Quotes"),
+            "adv.sale.quote",
+            "DEV/%(range_year)s/",
             5,
             True,
         )

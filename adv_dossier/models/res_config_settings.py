@@ -31,6 +31,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.adv_default_payment_term_id", readonly=False
     )
     adv_order_numbering = fields.Boolean(related="company_id.adv_order_numbering", readonly=False)
+    adv_quote_numbering = fields.Boolean(related="company_id.adv_quote_numbering", readonly=False)
     adv_confirm_checks = fields.Boolean(related="company_id.adv_confirm_checks", readonly=False)
     group_adv_risk_amounts_salesman = fields.Boolean(
         string="Salespeople See the Risk Amounts",

@@ -109,6 +109,30 @@ class SaleOrder(models.Model):
         if dossier and not self.client_order_ref and dossier.customer_ref:
             self.client_order_ref = dossier.customer_ref
 
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        """French practice: quotes numbered DEV/<year>/00001 per company when it wants it
+        (the order gets its own number at confirmation, the quote number stays on it)."""
+        new = self.env._("New")
+        for vals in vals_list:
+            if vals.get("name", new) != new:
+                continue
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            if not company.adv_quote_numbering:
+                continue
+            date = (
+                fields.Datetime.context_timestamp(
+                    self, fields.Datetime.to_datetime(vals["date_order"])
+                )
+                if vals.get("date_order")
+                else fields.Date.context_today(self)
+            )
+            vals["name"] = company._adv_quote_sequence().next_by_id(sequence_date=date)
+        return super().create(vals_list)
+
     def action_open_adv_dossier(self):
         self.ensure_one()
         return {

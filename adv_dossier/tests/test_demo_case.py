@@ -28,6 +28,10 @@ class TestDemoCase(TransactionCase):
             .search([("partner_id.commercial_partner_id", "in", self._case_customers().ids)])
         )
         trays = self.env["adv.dossier.stage"].search([("code", "!=", False)])
+        if "stock.picking" not in self.env:
+            # without Inventory nothing is delivered in Odoo: the case's confirmed orders are
+            # to invoice at once, and no dossier waits for a delivery
+            trays = trays.filtered(lambda t: t.code not in ("order_to_do", "to_deliver"))
         by_code = {
             tray.code: dossiers.filtered(lambda d, t=tray: d.stage_id == t) for tray in trays
         }

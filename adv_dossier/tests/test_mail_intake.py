@@ -114,7 +114,7 @@ class TestMailIntake(AdvDossierCommon):
         self.assertEqual(self.env["res.partner"].search_count([]), partners, "no partner created")
         self.assertFalse(dossier.partner_id)
         self.assertEqual(dossier.stage_id.code, "to_qualify")
-        self.assertIn("m.durand@nouveau-client.example", dossier.email_from)
+        self.assertEqual(dossier.request_email, "m.durand@nouveau-client.example")
         self.assertEqual(dossier.email_name, "Marc Durand")
         self.assertTrue(dossier.name.startswith("DOS/"))
         dossier.with_user(self.user_company_2).action_adv_qualify()
@@ -125,6 +125,82 @@ class TestMailIntake(AdvDossierCommon):
         self.assertEqual(prospect.company_id, self.company_2)
         self.assertIn(prospect, dossier.message_partner_ids)
         self.assertEqual(dossier.stage_id.code, "request")
+
+    def test_forged_sender_is_never_subscribed(self):
+        """Anyone can write a known contact's address: the request is only proposed under that
+        customer, nobody follows it; a contact whose address is not the sender's never follows
+        the dossier, even once qualified."""
+        msg = self._message(
+            "devis@jardins-clement.example",
+            "Commande urgente",
+            "Claire Martin <claire.martin@jardins-rhone.example>",
+            "Livrez 200 oliviers à l'adresse ci-dessous.",
+        )
+        dossier = self._process(msg)
+        self.assertEqual(dossier.stage_id.code, "to_qualify")
+        self.assertFalse(dossier.message_partner_ids & (self.contact | self.customer))
+        # the ADV assistant phones the customer: another person wrote; she files it under him
+        other = self.env["res.partner"].create(
+            {"name": "Paul Martin", "parent_id": self.customer.id, "email": "paul@jardins-rhone.example"}
+        )
+        dossier.contact_id = other
+        dossier.with_user(self.salesman_all).action_adv_qualify()
+        self.assertNotIn(other, dossier.message_partner_ids, "not the sender's address")
+        self.assertNotIn(self.contact, dossier.message_partner_ids)
+
+    def test_known_contacts_only_policy(self):
+        """With "known contacts only", an unknown sender opens no dossier (Odoo bounces it)."""
+        settings = Form(self.env["res.config.settings"])
+        settings.adv_dossier_alias_contact = "partners"
+        settings.save().execute()
+        self.assertEqual(self.company.adv_dossier_alias_id.alias_contact, "partners")
+        count = self.Dossier.search_count([])
+        unknown = self._message(
+            "devis@jardins-clement.example",
+            "Offre de partenariat",
+            "Inconnu <spam@unknown.example>",
+            "Achetez nos listes d'e-mails.",
+        )
+        self._process(unknown)
+        self.assertEqual(self.Dossier.search_count([]), count, "no dossier for an unknown sender")
+        known = self._message(
+            "devis@jardins-clement.example",
+            "Demande de devis",
+            "Claire Martin <claire.martin@jardins-rhone.example>",
+            "Un devis pour 10 oliviers, merci.",
+        )
+        self.assertEqual(self._process(known).contact_id, self.contact)
+
+    def test_followers_only_policy(self):
+        """With "followers of a dossier only", a contact who follows one of the company's
+        dossiers opens a new one; another known contact does not."""
+        self.company.adv_dossier_alias_id.alias_contact = "followers"
+        followed = self._create_dossier()
+        followed.message_subscribe(partner_ids=self.contact.ids)
+        stranger = self.env["res.partner"].create(
+            {"name": "Lucie Bernard", "email": "lucie@ailleurs.example"}
+        )
+        count = self.Dossier.search_count([])
+        self._process(
+            self._message(
+                "devis@jardins-clement.example",
+                "Une question",
+                "Lucie Bernard <lucie@ailleurs.example>",
+                "Bonjour",
+            )
+        )
+        self.assertEqual(self.Dossier.search_count([]), count)
+        self.assertNotIn(stranger, self.Dossier.search([]).message_partner_ids)
+        dossier = self._process(
+            self._message(
+                "devis@jardins-clement.example",
+                "Nouveau projet",
+                "Claire Martin <claire.martin@jardins-rhone.example>",
+                "Bonjour, un nouveau projet pour le siège.",
+            )
+        )
+        self.assertEqual(dossier.contact_id, self.contact)
+        self.assertEqual(self.Dossier.search_count([]), count + 1)
 
     def test_alias_in_sales_settings(self):
         """The alias is set, renamed and removed from the Sales settings, per company."""

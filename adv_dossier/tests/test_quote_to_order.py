@@ -95,6 +95,31 @@ class TestQuoteToOrder(AdvDossierCommon):
             self.prospect, self.env["res.partner"].search([("adv_customer_state", "=", "customer")])
         )
 
+    def test_quote_numbers_per_company(self):
+        """French companies number their quotes DEV/<year>/00001, per company; the order keeps
+        its quote number, shown on the cover sheet; a company without it keeps Odoo's."""
+        year = self._today().year
+        quote = self._quote()
+        self.assertRegex(quote.name, rf"^DEV/{year}/\d{{5}}$")
+        second = self._quote()
+        self.assertEqual(int(second.name[-5:]), int(quote.name[-5:]) + 1)
+        self.company_2.write({"country_id": self.fr.id})
+        self.assertTrue(self.company_2.adv_quote_numbering)
+        other = self.env["sale.order"].create(
+            {"partner_id": self.customer.id, "company_id": self.company_2.id}
+        )
+        self.assertEqual(other.name, f"DEV/{year}/00001", "each company its own numbers")
+        number = quote.name
+        self._complete_prospect()
+        quote.action_confirm()
+        self.assertTrue(quote.name.startswith("CMD/"))
+        self.assertEqual(quote.adv_quote_number, number)
+        cover = self.env.ref("adv_dossier.action_report_adv_dossier_cover")
+        html = cover._render_qweb_html(cover.report_name, self.dossier.ids)[0].decode()
+        self.assertIn(number, html)
+        self.company.adv_quote_numbering = False
+        self.assertFalse(self._quote().name.startswith("DEV/"), "Odoo's own numbers again")
+
     def test_versions_sent_by_email(self):
         """Each version e-mailed to the customer is kept: v1, v2…; an unchanged resend adds none."""
         quote = self._quote()
