@@ -64,7 +64,7 @@ apt_install() {
 }
 
 # -- the Odoo source -----------------------------------------------------------
-is_odoo_tree() { [ -f "$1/odoo-bin" ] && [ -d "$1/addons/base" -o -d "$1/odoo/addons/base" ] && [ -f "$1/odoo/release.py" ]; }
+is_odoo_tree() { [ -f "$1/odoo-bin" ] && { [ -d "$1/addons/base" ] || [ -d "$1/odoo/addons/base" ]; } && [ -f "$1/odoo/release.py" ]; }
 
 ensure_odoo_src() {
     if [ -n "${ODOO_SRC:-}" ]; then
