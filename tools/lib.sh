@@ -310,6 +310,14 @@ stop_pg_if_started() {
     fi
 }
 
+addons_hash() {
+    # addons_hash all|code: a digest of the add-ons' files ("code": their tests/ folders left
+    # out: pytest imports the test files afresh, a database needs no update for them)
+    local skip=()
+    [ "$1" = code ] && skip=(-not -path '*/tests/*')
+    (cd "$REPO_DIR" && find adv_dossier* -type f -not -name '*.pyc' "${skip[@]}" -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40)
+}
+
 db_exists() { psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1; }
 
 odoo_bin() {
