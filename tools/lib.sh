@@ -108,14 +108,20 @@ ensure_odoo_src() {
 # -- Python environment ----------------------------------------------------------
 ensure_venv() {
     ensure_odoo_src
-    command -v "$ADV_PYTHON" >/dev/null || die "$ADV_PYTHON not found (set ADV_PYTHON)"
-    # libpq and libmagic headers for psycopg2 and python-magic
-    command -v pg_config >/dev/null || apt_install libpq-dev || true
+    if ! command -v "$ADV_PYTHON" >/dev/null; then
+        [ "$ADV_PYTHON" = python3.11 ] && { apt_install python3.11 python3.11-venv || true; }
+        command -v "$ADV_PYTHON" >/dev/null \
+            || die "$ADV_PYTHON not found (Debian 12: apt-get install python3.11 python3.11-venv; or set ADV_PYTHON)"
+    fi
     local key
     key=$({ cat "$ODOO_SRC/requirements.txt" "$REPO_DIR/requirements-dev.txt"; "$ADV_PYTHON" -V; } | sha1sum | cut -c1-12)
     VENV="$ADV_CACHE/venv-$key"
     if [ ! -f "$VENV/.complete" ]; then
         say "creating the Python environment $VENV (Odoo requirements, python-ldap left out)"
+        # psycopg2 and a few others build from source: a C compiler, libpq's and Python's headers
+        local build=(build-essential libpq-dev)
+        [ "$(command -v "$ADV_PYTHON")" = "/usr/bin/$ADV_PYTHON" ] && build+=("$ADV_PYTHON-venv" "$ADV_PYTHON-dev")
+        apt_install "${build[@]}" || say "without them pip may fail to build psycopg2"
         rm -rf "$VENV"
         "$ADV_PYTHON" -m venv "$VENV"
         grep -v -i '^python-ldap' "$ODOO_SRC/requirements.txt" > "$VENV/odoo-requirements.txt"
