@@ -154,7 +154,8 @@ odoo_addons_path() {
 # through its Unix socket (peer); Odoo's role "odoo" connects on 127.0.0.1 with scram-sha-256
 # and a random password made once and kept beside the data folder in <data folder>.pgpass
 # (mode 0600, handed to libpq as PGPASSFILE: never on a command line).  A cluster made by an
-# earlier version of these tools (trust, fsync off) is converted in place, its data kept.
+# earlier version of these tools (trust, fsync off) is converted in place, its data kept,
+# once no other program uses it (those of the earlier tools connect without a password).
 PG_STARTED_HERE=
 PG_KIND='' PG_DATA='' PG_PORT='' PG_RUN='' PG_LOG='' PG_PASSFILE=''
 
@@ -260,33 +261,38 @@ ensure_pg() {
     [ "$(id -u)" = 0 ] && chown "$PG_OS_USER:" "$PG_RUN" "$PG_LOG"
     chmod 600 "$PG_LOG"
 
-    local hba_changed='' was_up=''
-    pg_write_hba && hba_changed=1
+    local was_up='' others=0
     if pg_is_up; then
         was_up=1
         local where
         where=$(psql_admin -tAc "SHOW data_directory" 2>/dev/null) || where=
         [ "$where" -ef "$PG_DATA" ] || die "another PostgreSQL answers on 127.0.0.1:$PG_PORT (not the cluster of $PG_DATA${where:+, but $where}): choose another port (ADV_PGPORT / ADV_TEST_PGPORT)"
+        others=$(pg_other_connections)
     elif as_pg "$PG_BINDIR/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
         die "the PostgreSQL of $PG_DATA runs, but not on 127.0.0.1:$PG_PORT (port $(sed -n 4p "$PG_DATA/postmaster.pid")): use that port, or stop it (pg_ctl -D $PG_DATA stop as $PG_OS_USER)"
+    fi
+    local fsync_off=''
+    [ -n "$was_up" ] && [ "$PG_KIND" = main ] && [ "$(psql_admin -tAc 'SHOW fsync')" = off ] && fsync_off=1
+    if [ -n "$was_up" ] && [ "${others:-0}" != 0 ]; then
+        # in use: programs of the earlier tools connect without a password and must keep
+        # working; the conversion waits until nothing else uses the cluster
+        if [ "$(cat "$PG_DATA/pg_hba.conf" 2>/dev/null)" != "$PG_HBA" ] || [ -n "$fsync_off" ]; then
+            say "WARNING: PostgreSQL ($PG_DATA) runs as an earlier version of these tools left it (trust${fsync_off:+, fsync off}) and $others other connection(s) use it: it is converted the next time nothing else uses it (stop them and run again)"
+        fi
     else
-        pg_start
-        PG_STARTED_HERE=1
-    fi
-    if [ -n "$was_up" ] && [ -n "$hba_changed" ]; then
-        # the running server still reads the old rules: the password first, then the new rules
-        pg_set_password
-        psql_admin -tAc "SELECT pg_reload_conf()" >/dev/null
-    fi
-    if [ -n "$was_up" ] && [ "$PG_KIND" = main ] && [ "$(psql_admin -tAc 'SHOW fsync')" = off ]; then
-        local others
-        others=$(pg_other_connections)
-        if [ "${others:-0}" = 0 ]; then
-            say "PostgreSQL ($PG_DATA) ran with fsync off (started by an earlier version of these tools): restarting it with PostgreSQL's durable defaults"
-            as_pg "$PG_BINDIR/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null || die "could not stop PostgreSQL ($PG_DATA) to restart it durably"
+        if pg_write_hba && [ -n "$was_up" ]; then
+            # the running server still reads the old rules: the password first, then the new rules
+            pg_set_password
+            psql_admin -tAc "SELECT pg_reload_conf()" >/dev/null
+        fi
+        if [ -z "$was_up" ]; then
             pg_start
-        else
-            say "WARNING: PostgreSQL ($PG_DATA) runs with fsync off (started by an earlier version of these tools) and $others other connection(s) use it: a crash may lose data. Stop the programs using it and run again: it restarts durably"
+            PG_STARTED_HERE=1
+        elif [ -n "$fsync_off" ]; then
+            say "PostgreSQL ($PG_DATA) ran with fsync off (started by an earlier version of these tools): restarting it with PostgreSQL's durable defaults"
+            as_pg "$PG_BINDIR/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null \
+                || die "could not stop PostgreSQL ($PG_DATA) to restart it durably"
+            pg_start
         fi
     fi
     if ! pg_login_ok; then
