@@ -42,6 +42,10 @@ TEST_ODOO_DATA="$(dirname "$ADV_TEST_PGDATA")/odoo-data-test"
 say() { printf '\033[1m[adv]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[adv] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
 
+# killed (a cancelled CI job): exit, so that the scripts' EXIT traps still drop their
+# database and stop the PostgreSQL they started
+trap 'exit 143' TERM
+
 if [ "$ADV_TEST_PGPORT" = "$ADV_PGPORT" ] || [ "$ADV_TEST_PGDATA" = "$ADV_PGDATA" ]; then
     die "the test cluster needs its own data folder and port (ADV_TEST_PGDATA, ADV_TEST_PGPORT)"
 fi
