@@ -1,26 +1,57 @@
 """Screenshots of the real web client, for the docs and for checking a change by eye.
 
-Usage: screenshot.py URL_PATH OUTPUT.png [--lang fr_FR] [--base http://127.0.0.1:8069]
-                     [--db adv_dossier] [--login admin --password admin] [--wait 4]
-                     [--size 1440x900] [--click CSS_SELECTOR ...]
+Usage: tools/screenshot URL_PATH OUTPUT.png [--lang fr_FR] [--base http://127.0.0.1:8069]
+                        [--db adv_dossier] [--login admin --password admin] [--wait 4]
+                        [--size 1440x900] [--click CSS_SELECTOR ...]
 
-Logs in with Chromium (headless, Debian's package), optionally switches the user's
-language, opens URL_PATH (e.g. /odoo/action-adv_dossier.action_adv_dossier) and saves a PNG.
+Logs in with Chromium (headless, Debian's package) to the server of tools/run (its
+ADV_HTTP_PORT and ADV_DB by default), optionally switches the user's language, opens
+URL_PATH (e.g. /odoo/action-adv_dossier.action_adv_dossier) and saves a PNG.
 A report URL (/report/pdf/<report name>/<ids>) saves the first page of the PDF instead
 (pdftoppm, Debian's poppler-utils).
-Needs websocket-client (installed in the project's virtualenv).
+tools/screenshot runs this with the project's virtualenv (websocket-client); Chromium and
+poppler-utils are installed with apt-get when missing and root, else named.
 """
 
 import argparse
 import base64
 import json
+import os
 import shutil
+import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
 
 import websocket
+
+
+def need(command, package):
+    """The path of ``command``: Debian's ``package`` is installed first when it is missing and
+    we are root; otherwise the error names the package."""
+    path = shutil.which(command)
+    if not path and os.geteuid() == 0 and shutil.which("apt-get"):
+        print(f"[adv] installing Debian's {package} (for {command})", file=sys.stderr)
+        install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", package]
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        quiet = {"stdout": subprocess.DEVNULL, "env": env, "check": False}
+        if subprocess.run(install, **quiet).returncode:
+            subprocess.run(["apt-get", "update", "-qq"], **quiet)
+            subprocess.run(install, **quiet)
+        path = shutil.which(command)
+    if not path:
+        raise SystemExit(
+            f"{command} not found: install Debian's {package} (sudo apt-get install {package})"
+        )
+    return path
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 class Page:
@@ -48,13 +79,25 @@ class Page:
         self.call("Page.navigate", url=url)
         time.sleep(wait)
 
+    def wait_for(self, selector, timeout=60):
+        """Wait until ``selector`` is in the page: the first visit of a new database builds
+        the web client's assets, which takes longer than ``--wait``."""
+        deadline = time.monotonic() + timeout
+        while not self.js(f"!!document.querySelector({json.dumps(selector)})"):
+            if time.monotonic() > deadline:
+                print(f"[adv] {selector} not in the page after {timeout} s", file=sys.stderr)
+                return
+            time.sleep(1)
+
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("path")
     parser.add_argument("output")
-    parser.add_argument("--base", default="http://127.0.0.1:8069")
-    parser.add_argument("--db", default="adv_dossier")
+    parser.add_argument(
+        "--base", default=f"http://127.0.0.1:{os.environ.get('ADV_HTTP_PORT') or 8069}"
+    )
+    parser.add_argument("--db", default=os.environ.get("ADV_DB") or "adv_dossier")
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--lang")
@@ -66,11 +109,14 @@ def main():
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
 
+    chromium = need("chromium", "chromium")
+    if args.path.startswith("/report/pdf/"):
+        need("pdftoppm", "poppler-utils")
     profile = tempfile.mkdtemp(prefix="adv_chromium_")
-    port = 9333
+    port = free_port()
     browser = subprocess.Popen(
         [
-            shutil.which("chromium") or "chromium",
+            chromium,
             "--headless=new",
             "--no-sandbox",
             "--disable-gpu",
@@ -88,6 +134,7 @@ def main():
         stderr=subprocess.DEVNULL,
     )
     try:
+        pages = []
         for _attempt in range(50):
             try:
                 targets = json.load(
@@ -99,6 +146,10 @@ def main():
             except OSError:
                 pass
             time.sleep(0.2)
+        if not pages:
+            raise SystemExit(
+                "Chromium did not start headless (try: chromium --headless about:blank)"
+            )
         page = Page(pages[0]["webSocketDebuggerUrl"])
         page.call("Page.enable")
         page.call(
@@ -134,6 +185,9 @@ def main():
             save_report_page(page, args)
             return
         page.goto(f"{args.base}{args.path}", args.wait)
+        if args.path.startswith(("/odoo", "/web")):
+            page.wait_for(".o_action_manager > *")
+            time.sleep(1)
         for selector in args.click:
             page.js(f"document.querySelector({json.dumps(selector)})?.click()")
             time.sleep(2)

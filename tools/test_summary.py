@@ -1,14 +1,16 @@
 """Read an Odoo test log and print the closing line ``N passed, N failed``.
 
 Usage: test_summary.py LOGFILE ODOO_EXIT_CODE
+       test_summary.py --junit JUNIT_XML PYTEST_EXIT_CODE   (a pytest-odoo run)
 
 Exit status 0 only when tests ran, none failed or erred, none was skipped
 (a skipped tour means Chromium did not run: that is a failure here), no
-error was logged outside the tests, and odoo-bin itself exited 0.
+error was logged outside the tests, and odoo-bin (or pytest) itself exited 0.
 """
 
 import re
 import sys
+import xml.etree.ElementTree as ET
 
 LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) "
@@ -69,5 +71,43 @@ def main(path, odoo_rc):
     return 1 if problems or bad else 0
 
 
+def main_junit(path, pytest_rc):
+    """The same closing line for a pytest run, from its JUnit XML report."""
+    run = failed = 0
+    problems = []
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        root = None
+        problems.append("pytest wrote no report: it did not start or collected nothing")
+    if root is not None:
+        for case in root.iter("testcase"):
+            run += 1
+            outcome = next(
+                (child for child in case if child.tag in ("failure", "error", "skipped")), None
+            )
+            if outcome is None:
+                continue
+            failed += 1
+            if outcome.tag == "skipped":
+                problems.append(
+                    f"skipped {case.get('classname')}.{case.get('name')}: "
+                    f"{outcome.get('message', '')[:200]}"
+                )
+    if root is not None and not run:
+        problems.append("no test ran")
+    if pytest_rc not in (0, 1):  # 1: some tests failed, already counted
+        problems.append(f"pytest exited with status {pytest_rc}")
+    if problems and not failed:
+        failed = 1
+    print()
+    for problem in problems:
+        print(f"[adv] {problem}", file=sys.stderr)
+    print(f"{max(run - failed, 0)} passed, {failed} failed")
+    return 1 if problems or failed or pytest_rc else 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--junit":
+        sys.exit(main_junit(sys.argv[2], int(sys.argv[3])))
     sys.exit(main(sys.argv[1], int(sys.argv[2])))
