@@ -141,7 +141,11 @@ class TestMailIntake(AdvDossierCommon):
         self.assertFalse(dossier.message_partner_ids & (self.contact | self.customer))
         # the ADV assistant phones the customer: another person wrote; she files it under him
         other = self.env["res.partner"].create(
-            {"name": "Paul Martin", "parent_id": self.customer.id, "email": "paul@jardins-rhone.example"}
+            {
+                "name": "Paul Martin",
+                "parent_id": self.customer.id,
+                "email": "paul@jardins-rhone.example",
+            }
         )
         dossier.contact_id = other
         dossier.with_user(self.salesman_all).action_adv_qualify()
