@@ -1,6 +1,8 @@
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
+from stdnum.fr import tva as fr_tva
+from stdnum.util import get_cc_module
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -177,14 +179,58 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _adv_check_vat(self, vat, siren=None):
-        """A VAT number of the right format; for France, its SIREN must match the company's."""
-        compact = eu_vat.compact(vat or "")
-        if not eu_vat.is_valid(compact):
+    def _adv_check_company_registry(self, number, country):
+        """The registry number of a customer company: a French one's SIREN or SIRET, checked
+        and compacted; another country's number (BCE, HRB, Companies House...) as entered."""
+        if country.code == "FR":
+            return self._adv_check_siren_siret(number)
+        return (number or "").strip()
+
+    @api.model
+    def _adv_check_vat(self, vat, country, siren=None, partner_name=""):
+        """A VAT number checked by the rules of ``country``: for France, the FR number of the
+        company's SIREN; elsewhere Odoo's own check (base_vat) when installed, else the
+        country's python-stdnum module (a country without one, e.g. the United States, keeps
+        the number as entered)."""
+        vat = (vat or "").strip()
+        if not vat:
+            return vat
+        if country.code == "FR":
+            return self._adv_check_french_vat(vat, siren)
+        if hasattr(self, "_check_vat_number"):
+            # base_vat: the check (and the format) Odoo applies to every VAT number it saves
+            return self._run_vat_checks(country, vat, partner_name=partner_name)[0]
+        compact = vat
+        if vat[:2].upper() in self._adv_eu_vat_prefixes():
+            valid = eu_vat.is_valid(vat)
+            compact = eu_vat.compact(vat) if valid else vat
+        else:
+            module = get_cc_module(country.code.lower(), "vat") if country.code else None
+            valid = module.is_valid(vat) if module else True
+        if not valid:
+            raise ValidationError(
+                self.env._(
+                    "%(vat)s is not a valid VAT number for %(country)s.",
+                    vat=vat,
+                    country=country.name,
+                )
+            )
+        return compact
+
+    @api.model
+    def _adv_eu_vat_prefixes(self):
+        # Greece numbers its VAT EL, Northern Ireland XI
+        return (self._adv_eu_countries() - {"GR"}) | {"EL", "XI"}
+
+    @api.model
+    def _adv_check_french_vat(self, vat, siren=None):
+        """A French VAT number (FR + key + SIREN) whose SIREN is the company's."""
+        compact = "FR" + fr_tva.compact(vat)
+        if not fr_tva.is_valid(compact):
             raise ValidationError(
                 self.env._("%(vat)s is not a valid VAT number (e.g. FR 12 345678901).", vat=vat)
             )
-        if siren and compact.startswith("FR") and compact[-9:] != siren[:9]:
+        if siren and compact[-9:] != siren[:9]:
             raise ValidationError(
                 self.env._(
                     "The VAT number %(vat)s does not match the SIREN %(siren)s.",

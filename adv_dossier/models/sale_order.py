@@ -249,23 +249,31 @@ class SaleOrder(models.Model):
     # Lost quotes
     # ------------------------------------------------------------------
     def _adv_mark_lost(self, reason, comment=False):
-        """Cancel the quotes as lost for ``reason``; close the dossiers whose quotes are all lost."""
+        """Cancel the quotes as lost for ``reason``; close the dossiers whose quotes are all lost.
+
+        The notes are written in the language of the user who marks the quotes (his own, the
+        scheduler's for the daily action), reason included. Closing and filing the dossier is
+        the process's work, done for a salesman who may not see the dossier or a colleague's
+        quote in it, and logged in his name."""
         quotes = self.filtered(lambda o: o.state in ("draft", "sent"))
         if quotes != self:
             raise UserError(self.env._("Only quotes that are not confirmed can be marked as lost."))
+        lang = self.env.context.get("lang") or self.env.user.lang
+        quotes = quotes.with_context(lang=lang)
+        reason = reason.with_context(lang=lang)
         quotes._action_cancel()
         quotes.write({"adv_lost_reason_id": reason.id, "adv_lost_comment": comment or False})
         for quote in quotes:
-            body = self.env._("Quote marked as lost: %(reason)s", reason=reason.name)
+            body = quotes.env._("Quote marked as lost: %(reason)s", reason=reason.name)
             quote.message_post(
                 body=body + (f"\n{comment}" if comment else ""), subtype_xmlid="mail.mt_note"
             )
-        for dossier in quotes.dossier_id:
+        for dossier in quotes.sudo().dossier_id:
             states = set(dossier.order_ids.mapped("adv_quote_state")) - {"cancel"}
             if states == {"lost"}:
                 dossier._move_to_stage_code("lost")
                 dossier.message_post(
-                    body=self.env._(
+                    body=quotes.env._(
                         "Every quote of the dossier is lost: the dossier is closed and filed."
                     ),
                     subtype_xmlid="mail.mt_note",
@@ -297,8 +305,10 @@ class SaleOrder(models.Model):
         locked and checked again before it is changed, so a rerun, a crash or a manual run
         at the same time never schedules an activity twice.
         """
+        # the notes and activities in the language of the user the action runs as
+        sale_orders = self.with_context(lang=self.env.context.get("lang") or self.env.user.lang)
         for company in self.env["res.company"].search([]):
-            orders = self.with_company(company)
+            orders = sale_orders.with_company(company)
             if not orders._adv_follow_up_sent_quotes(company):
                 return
             if not orders._adv_lose_unanswered_quotes(company):
@@ -322,10 +332,12 @@ class SaleOrder(models.Model):
 
         def follow_up(batch):
             for quote in batch:
+                user = quote.user_id or quote.sudo().dossier_id.user_id or self.env.user
                 quote.activity_schedule(
                     activity_type_id=activity_type.id,
-                    summary=self.env._("Follow up the quote"),
-                    user_id=(quote.user_id or quote.dossier_id.user_id or self.env.user).id,
+                    # for the salesperson who follows it up, in his language
+                    summary=self.with_context(lang=user.lang).env._("Follow up the quote"),
+                    user_id=user.id,
                     date_deadline=today,
                 )
             batch.adv_followup_done = True
@@ -337,19 +349,19 @@ class SaleOrder(models.Model):
         if not company.adv_lost_after_days or not reason:
             return True
         today = fields.Date.context_today(self)
+        # only the quotes the customer received (sent or printed) can wait for his answer; a
+        # quote he signed or paid online waits for the sales administration, not for him
         domain = [
             ("company_id", "=", company.id),
-            ("state", "in", ("draft", "sent")),
+            ("state", "=", "sent"),
+            ("adv_hold_date", "=", False),
             ("validity_date", "!=", False),
             ("validity_date", "<", today - timedelta(days=company.adv_lost_after_days)),
         ]
-        lang = company.partner_id.lang
-        comment = self.with_context(lang=lang).env._(
-            "No answer from the customer after the validity date."
-        )
+        comment = self.env._("No answer from the customer after the validity date.")
         return in_batches(
             self.search(domain),
             self.BATCH_SIZE,
-            lambda batch: batch._adv_mark_lost(reason.with_context(lang=lang), comment),
+            lambda batch: batch._adv_mark_lost(reason, comment),
             domain,
         )

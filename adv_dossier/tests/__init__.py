@@ -1,7 +1,9 @@
 from . import test_documents
 from . import test_dossier
+from . import test_foreign_customers
 from . import test_foundation
 from . import test_gates
+from . import test_lost_quotes
 from . import test_mail_intake
 from . import test_quote_to_order
 from . import test_reminders
@@ -9,5 +11,6 @@ from . import test_report
 from . import test_risk
 from . import test_security
 from . import test_translations
+from . import test_trays
 from . import test_ui
 from . import test_demo_case
