@@ -78,7 +78,8 @@ class TestEditedTrays(AdvDossierCommon):
         self.assertEqual(dossier.stage_id, self.stage_awaiting)
         dossier.stage_id = own  # the manager's own step
         order.action_confirm()
-        self.assertEqual(dossier.stage_id, self.stage_order_to_do)
+        # with Inventory, the order waits for its delivery; without, it is to invoice
+        self.assertIn(dossier.stage_id.code, ("order_to_do", "to_invoice"))
         order.order_line.qty_delivered = 1
         dossier._adv_sync_follow_up()
         self.assertIn(dossier.stage_id.code, ("order_to_do", "to_invoice"))
