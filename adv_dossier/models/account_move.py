@@ -27,6 +27,12 @@ class AccountMove(models.Model):
         compute="_compute_adv_reminder_count", string="Reminder Count"
     )
 
+    # the customers of the customer invoices and credit notes, by state: the Customers and
+    # Prospects filters (posted) and the customer risk (drafts) read it without the invoices
+    _adv_customer_invoice_idx = models.Index(
+        "(commercial_partner_id, state) WHERE move_type IN ('out_invoice', 'out_refund')"
+    )
+
     def _compute_adv_reminder_count(self):
         counts = dict(
             self.env["adv.reminder.line"]._read_group(

@@ -7,6 +7,7 @@ from stdnum.util import get_cc_module
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 
 class ResPartner(models.Model):
@@ -62,16 +63,17 @@ class ResPartner(models.Model):
             [("partner_id", "=", self.commercial_partner_id.id)]
         )
 
-    def _adv_customer_ids(self, commercial_ids=None):
-        """Commercial partners with at least one confirmed order or posted customer invoice
-        (any company)."""
-        order_domain = Domain("state", "=", "sale")
-        invoice_domain = Domain("state", "=", "posted") & Domain(
-            "move_type", "in", ("out_invoice", "out_refund")
+    def _adv_customer_ids(self, commercial_ids):
+        """Those of ``commercial_ids`` with at least one confirmed order or posted customer
+        invoice (any company)."""
+        order_domain = Domain("state", "=", "sale") & Domain(
+            "partner_id.commercial_partner_id", "in", commercial_ids
         )
-        if commercial_ids is not None:
-            order_domain &= Domain("partner_id.commercial_partner_id", "in", commercial_ids)
-            invoice_domain &= Domain("commercial_partner_id", "in", commercial_ids)
+        invoice_domain = (
+            Domain("state", "=", "posted")
+            & Domain("move_type", "in", ("out_invoice", "out_refund"))
+            & Domain("commercial_partner_id", "in", commercial_ids)
+        )
         orders = self.env["sale.order"].sudo()._read_group(order_domain, ["partner_id"])
         invoices = (
             self.env["account.move"].sudo()._read_group(invoice_domain, ["commercial_partner_id"])
@@ -91,18 +93,65 @@ class ResPartner(models.Model):
     def _search_adv_customer_state(self, operator, value):
         if operator not in ("in", "not in"):
             return NotImplemented
-        customers = list(self._adv_customer_ids())
-        in_customers = Domain("commercial_partner_id", "in", customers)
-        wanted = set(value)
-        if wanted >= {"customer", "prospect"}:
-            result = Domain.TRUE
-        elif "customer" in wanted:
-            result = in_customers
-        elif "prospect" in wanted:
-            result = ~in_customers
-        else:
-            result = Domain.FALSE
-        return result if operator == "in" else ~result
+        wanted = set(value) & {"customer", "prospect"}
+        if operator == "not in":
+            wanted = {"customer", "prospect"} - wanted
+        if not wanted:
+            return Domain.FALSE
+        if len(wanted) == 2:
+            return Domain.TRUE
+        # the probes read the database
+        self.env["sale.order"].flush_model(["state", "partner_id"])
+        self.env["account.move"].flush_model(["state", "move_type", "commercial_partner_id"])
+        self.flush_model(["commercial_partner_id"])
+        return self._adv_customer_domain(customer="customer" in wanted)
+
+    @api.model
+    def _adv_customer_domain(self, customer=True):
+        """The partners whose company has (``customer``) or has not a confirmed order or a
+        posted customer invoice, by the indexes of the confirmed orders and posted invoices by
+        customer (index-only scans), instead of listing every customer that ever ordered.
+
+        A prospect is two NOT EXISTS probes (anti-joins); a customer, a semi-join on the
+        customers of the confirmed orders and posted invoices."""
+        orders = SQL(
+            """SELECT adv_c.commercial_partner_id
+                 FROM sale_order adv_so
+                 JOIN res_partner adv_c ON adv_c.id = adv_so.partner_id
+                WHERE adv_so.state = 'sale'"""
+        )
+        invoices = SQL(
+            """SELECT adv_m.commercial_partner_id
+                 FROM account_move adv_m
+                WHERE adv_m.state = 'posted'
+                  AND adv_m.move_type IN ('out_invoice', 'out_refund')"""
+        )
+
+        def to_sql(model, alias, query):
+            commercial = model._field_to_sql(alias, "commercial_partner_id", query)
+            if customer:
+                return SQL("%s IN (%s UNION ALL %s)", commercial, orders, invoices)
+            return SQL(
+                """NOT EXISTS (SELECT 1
+                                 FROM res_partner adv_c
+                                 JOIN sale_order adv_so ON adv_so.partner_id = adv_c.id
+                                WHERE adv_c.commercial_partner_id = %(commercial)s
+                                  AND adv_so.state = 'sale')
+               AND NOT EXISTS (SELECT 1
+                                 FROM account_move adv_m
+                                WHERE adv_m.commercial_partner_id = %(commercial)s
+                                  AND adv_m.state = 'posted'
+                                  AND adv_m.move_type IN ('out_invoice', 'out_refund'))""",
+                commercial=commercial,
+            )
+
+        def predicate(partner):
+            found = partner.commercial_partner_id.id in self._adv_customer_ids(
+                partner.commercial_partner_id.ids
+            )
+            return found if customer else not found
+
+        return Domain.custom(to_sql=to_sql, predicate=predicate)
 
     # ------------------------------------------------------------------
     # Customer file

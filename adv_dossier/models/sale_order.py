@@ -2,7 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_round
+from odoo.tools import SQL, float_round
+from odoo.tools.sql import column_exists
 
 from .adv_quote_version import TOTAL_KEYS
 from .cron_progress import in_batches
@@ -44,7 +45,12 @@ class SaleOrder(models.Model):
         "closed won once confirmed; closed lost when the customer did not follow up.",
     )
     adv_lost_reason_id = fields.Many2one(
-        "adv.lost.reason", string="Lost Reason", readonly=True, copy=False, tracking=True
+        "adv.lost.reason",
+        string="Lost Reason",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index="btree_not_null",
     )
     adv_lost_comment = fields.Text(string="Lost Comment", readonly=True, copy=False)
     adv_sent_date = fields.Datetime(
@@ -72,6 +78,11 @@ class SaleOrder(models.Model):
     )
     adv_version_count = fields.Integer(compute="_compute_adv_version_count", string="Version Count")
 
+    # the customers of the confirmed orders by invoice status: the Customers and Prospects
+    # filters (every confirmed order) and the customer risk (the orders not fully invoiced)
+    # read it without reading the orders
+    _adv_confirmed_partner_idx = models.Index("(invoice_status, partner_id) WHERE state = 'sale'")
+
     # ------------------------------------------------------------------
     # Compute
     # ------------------------------------------------------------------
@@ -97,6 +108,35 @@ class SaleOrder(models.Model):
     def _compute_adv_version_count(self):
         for order in self:
             order.adv_version_count = len(order.adv_version_ids)
+
+    def _auto_init(self):
+        self._adv_init_quote_state_column()
+        return super()._auto_init()
+
+    @api.model
+    def _adv_init_quote_state_column(self):
+        """At install, the quote state of the orders already in the database is set by one SQL
+        statement, as _compute_adv_quote_state sets it (none is on hold or lost yet), not by
+        the computation order by order. True when the column was made."""
+        cr = self.env.cr
+        if column_exists(cr, self._table, "adv_quote_state"):
+            return False
+        # most orders of an SME are confirmed: the column is added with their state as its
+        # default (PostgreSQL writes no row for it), and only the others are updated
+        cr.execute(SQL("ALTER TABLE sale_order ADD COLUMN adv_quote_state varchar DEFAULT 'won'"))
+        cr.execute(SQL("ALTER TABLE sale_order ALTER COLUMN adv_quote_state DROP DEFAULT"))
+        cr.execute(
+            SQL(
+                """
+                UPDATE sale_order
+                   SET adv_quote_state = CASE state WHEN 'cancel' THEN 'cancel'
+                                                    WHEN 'sent' THEN 'awaiting'
+                                                    ELSE 'draft' END
+                 WHERE state IS DISTINCT FROM 'sale'
+                """
+            )
+        )
+        return True
 
     # ------------------------------------------------------------------
     # Onchange

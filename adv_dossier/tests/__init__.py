@@ -9,6 +9,7 @@ from . import test_quote_to_order
 from . import test_reminders
 from . import test_report
 from . import test_risk
+from . import test_scale
 from . import test_security
 from . import test_translations
 from . import test_trays
