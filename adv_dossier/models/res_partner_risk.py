@@ -153,7 +153,16 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_adv_risk_level(self):
         # the level is for every user; the amounts it comes from are not
-        self._adv_set_risk_fields(LEVEL_FIELDS, levels_only=True)
+        levels = self._adv_risk_level_map(cached_only=True)
+        if levels is None:
+            self._adv_set_risk_fields(LEVEL_FIELDS, levels_only=True)
+            return
+        # the levels of the customers were just computed for a search in this transaction,
+        # which wrote nothing since (a list of the web client: search, count, then read)
+        for partner in self:
+            computed, override = levels.get(partner.commercial_partner_id.id, ("low", None))
+            partner.adv_risk_computed_level = computed
+            partner.adv_risk_level = override or computed
 
     def _adv_set_risk_fields(self, fnames, levels_only=False):
         figures = self._adv_risk_figures(self.commercial_partner_id.ids, levels_only=levels_only)
@@ -174,12 +183,34 @@ class ResPartner(models.Model):
             return Domain.FALSE
         if wanted == set(RISK_ORDER):
             return Domain.TRUE
-        levels = self._adv_risk_level_map()
+        levels = {
+            pid: override or computed
+            for pid, (computed, override) in self._adv_risk_level_map().items()
+        }
         if "low" in wanted:
             others = [pid for pid, level in levels.items() if level not in wanted]
-            return Domain("commercial_partner_id", "not in", others)
+            return self._adv_commercial_in(others, negate=True)
         matching = [pid for pid, level in levels.items() if level in wanted]
-        return Domain("commercial_partner_id", "in", matching)
+        return self._adv_commercial_in(matching)
+
+    @api.model
+    def _adv_commercial_in(self, ids, negate=False):
+        """The partners whose commercial partner is (not) one of ``ids``: thousands of them
+        for a level filter, given to PostgreSQL as one array (searched, then counted) rather
+        than as thousands of parameters."""
+        ids = sorted(set(ids))
+        kept = set(ids)
+        array = "{" + ",".join(map(str, ids)) + "}"
+
+        def to_sql(model, alias, query):
+            column = model._field_to_sql(alias, "commercial_partner_id", query)
+            found = SQL("%s = ANY(%s::int4[])", column, array)
+            return SQL("(%s IS NULL OR NOT %s)", column, found) if negate else found
+
+        return Domain.custom(
+            to_sql=to_sql,
+            predicate=lambda partner: (partner.commercial_partner_id.id in kept) != negate,
+        )
 
     # ------------------------------------------------------------------
     # Figures, for many customers at once
@@ -207,6 +238,7 @@ class ResPartner(models.Model):
     def _adv_flush_accounting(self):
         """The risk queries read the database: write pending changes first."""
         for model in (
+            "res.company",
             "res.partner",
             "account.account",
             "account.move",
@@ -219,31 +251,47 @@ class ResPartner(models.Model):
             self.env[model].flush_model()
 
     @api.model
-    def _adv_risk_level_map(self):
-        """{commercial partner id: risk level} of the partners whose level in the current
-        company may not be low, by one bounded query (_adv_risk_levels_query).
+    def _adv_risk_level_map(self, cached_only=False):
+        """{commercial partner id: (computed level, level set by hand)} of the partners whose
+        level in the current company may not be low, by one bounded query
+        (_adv_risk_levels_query).
 
-        A transaction that wrote nothing sees the same data until its end (repeatable read):
-        it computes them once, e.g. for the list of the web client, which searches, then
-        counts."""
-        company = self.env.company
-        query = self._adv_risk_levels_query()  # flushes the pending writes first
-        [[read_only]] = self.env.execute_query(
-            SQL("SELECT pg_current_xact_id_if_assigned() IS NULL")
+        A transaction that wrote nothing sees the data of its snapshot until its end
+        (repeatable read): it computes them once, e.g. for the list of the web client, which
+        searches, counts, then reads the levels of the rows shown. They are kept on the cursor
+        for that snapshot only (the cursor's cache outlives commits and rollbacks): a later
+        transaction, or one that wrote, computes them again. With ``cached_only``, None unless
+        they were computed so."""
+        cache = self.env.cr.cache
+        if cached_only:
+            if "adv_risk_levels" not in cache:
+                return None
+            self._adv_flush_accounting()
+        else:
+            query = self._adv_risk_levels_query()  # flushes the pending writes first
+        [[read_only, snapshot]] = self.env.execute_query(
+            SQL("SELECT pg_current_xact_id_if_assigned() IS NULL, pg_current_snapshot()::text")
         )
-        key = ("adv_risk_levels", company.id, fields.Date.context_today(self))
-        levels = self.env.cr.cache.get(key) if read_only else None
+        key = (snapshot, self.env.company.id, fields.Date.context_today(self))
+        cached_key, levels = cache.get("adv_risk_levels", (None, None))
+        if not read_only or cached_key != key:
+            levels = None
+        if cached_only:
+            return levels
         if levels is None:
-            levels = dict(self.env.execute_query(query))
+            levels = {
+                pid: (computed, override)
+                for pid, computed, override in self.env.execute_query(query)
+            }
             if read_only:
-                self.env.cr.cache[key] = levels
+                cache["adv_risk_levels"] = (key, levels)
         return levels
 
     @api.model
     def _adv_risk_levels_query(self):
         """SQL of the risk level (``pid``, ``level``) of the commercial partners whose level in
-        the current company may not be low: open receivables (core's index of the lines not
-        reconciled), a level set by hand, and when the company uses credit limits, draft
+        the current company may not be low: open receivables (summed per partner from the index
+        of the open items alone), a level set by hand, and when the company uses credit limits, draft
         invoices and orders not fully invoiced. The same figures and thresholds as
         _adv_risk_figures and res.company._adv_risk_level."""
         company = self.env.company
@@ -254,9 +302,9 @@ class ResPartner(models.Model):
             SQL(
                 """
                 SELECT aml.partner_id,
-                       SUM(aml.amount_residual) AS due,
+                       SUM(aml.amount_residual)::float8 AS due,
                        SUM(aml.amount_residual) FILTER (WHERE aml.date_maturity < %(today)s)
-                           AS overdue,
+                           ::float8 AS overdue,
                        MIN(aml.date_maturity) FILTER (WHERE aml.date_maturity < %(today)s
                                                        AND aml.amount_residual > 0) AS oldest,
                        0 AS to_invoice,
@@ -279,12 +327,13 @@ class ResPartner(models.Model):
         if use_limits:
             sources += [
                 SQL(
-                    "SELECT o.partner_id, 0, 0, NULL, SUM(o.amount), 0 FROM (%s) o "
+                    "SELECT o.partner_id, 0, 0, NULL, SUM(o.amount)::float8, 0 FROM (%s) o "
                     "GROUP BY o.partner_id",
                     self._adv_to_invoice_sql(company),
                 ),
                 SQL(
-                    "SELECT m.commercial_partner_id, 0, 0, NULL, 0, SUM(m.amount_total_signed) %s "
+                    "SELECT m.commercial_partner_id, 0, 0, NULL, 0, "
+                    "SUM(m.amount_total_signed)::float8 %s "
                     "GROUP BY m.commercial_partner_id",
                     self._adv_draft_invoices_from_sql(company),
                 ),
@@ -299,8 +348,7 @@ class ResPartner(models.Model):
         return SQL(
             """
             SELECT f.pid,
-                   CASE WHEN p.adv_risk_override IS NOT NULL THEN p.adv_risk_override
-                        WHEN (%(blocked_days)s > 0 AND f.days >= %(blocked_days)s)
+                   CASE WHEN (%(blocked_days)s > 0 AND f.days >= %(blocked_days)s)
                           OR (%(use_limits)s AND %(credit_limit)s != 0 AND %(blocked_ratio)s != 0
                               AND f.exposure > %(credit_limit)s * %(blocked_ratio)s / 100)
                              THEN 'blocked'
@@ -310,13 +358,15 @@ class ResPartner(models.Model):
                              THEN 'high'
                         WHEN %(watch_days)s > 0 AND f.days >= %(watch_days)s THEN 'watch'
                         ELSE 'low'
-                   END AS level
+                   END AS computed,
+                   p.adv_risk_override AS override
               FROM (
                 SELECT c.commercial_partner_id AS pid,
-                       CASE WHEN SUM(s.overdue) > 0 THEN %(today)s - MIN(s.oldest) ELSE 0 END
-                           AS days,
-                       SUM(s.due)::float8 + ROUND(SUM(s.to_invoice), %(digits)s)::float8
-                           + SUM(s.drafts)::float8 AS exposure
+                       CASE WHEN ROUND(SUM(s.overdue)::numeric, %(digits)s) > 0
+                            THEN %(today)s - MIN(s.oldest) ELSE 0 END AS days,
+                       ROUND(SUM(s.due)::numeric, %(digits)s)::float8
+                           + ROUND(SUM(s.to_invoice)::numeric, %(digits)s)::float8
+                           + ROUND(SUM(s.drafts)::numeric, %(digits)s)::float8 AS exposure
                   FROM (%(sources)s) s
                   JOIN res_partner c ON c.id = s.partner_id
               GROUP BY c.commercial_partner_id
@@ -346,33 +396,46 @@ class ResPartner(models.Model):
     @api.model
     def _adv_to_invoice_sql(self, company, commercial_ids=None):
         """(``partner_id``, ``amount``) of the lines of the confirmed orders not fully invoiced:
-        what is left to invoice, taxes included, in the company's currency. An order every line
-        of which is invoiced (invoice status invoiced or upselling) has nothing left: the index
-        of the confirmed orders by invoice status finds the others."""
+        what is left to invoice, taxes included, in the company's currency, read from the index
+        of these lines (the lines invoiced, most of them, are not read)."""
         partners = (
             SQL(
-                "AND so.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
+                "AND sol.order_partner_id IN "
+                "(SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
                 list(commercial_ids),
             )
             if commercial_ids is not None
             else SQL()
         )
+        # in the company's currency (the rate of such an order is 1), the order is not read
         return SQL(
             """
-            SELECT so.partner_id,
+            SELECT sol.order_partner_id AS partner_id,
                    sol.price_total * (sol.product_uom_qty - sol.qty_invoiced)
-                   / sol.product_uom_qty / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount
-              FROM sale_order so
-              JOIN sale_order_line sol ON sol.order_id = so.id
-             WHERE so.company_id = %s
-               AND so.state = 'sale'
-               AND so.invoice_status IN ('to invoice', 'no')
-               AND sol.product_uom_qty > 0
+                   / sol.product_uom_qty AS amount
+              FROM sale_order_line sol
+             WHERE sol.state = 'sale'
                AND sol.qty_invoiced < sol.product_uom_qty
-               %s
+               AND sol.product_uom_qty > 0
+               AND sol.company_id = %(company)s
+               AND sol.currency_id = %(currency)s
+               %(partners)s
+             UNION ALL
+            SELECT sol.order_partner_id,
+                   sol.price_total * (sol.product_uom_qty - sol.qty_invoiced)
+                   / sol.product_uom_qty / COALESCE(NULLIF(so.currency_rate, 0), 1)
+              FROM sale_order_line sol
+              JOIN sale_order so ON so.id = sol.order_id
+             WHERE sol.state = 'sale'
+               AND sol.qty_invoiced < sol.product_uom_qty
+               AND sol.product_uom_qty > 0
+               AND sol.company_id = %(company)s
+               AND sol.currency_id != %(currency)s
+               %(partners)s
             """,
-            company.id,
-            partners,
+            company=company.id,
+            currency=company.currency_id.id,
+            partners=partners,
         )
 
     @api.model

@@ -167,7 +167,9 @@ class TestBigDatabase(AdvDossierCommon):
             env = api.Environment(cr, SUPERUSER_ID, {})
             Partner = env["res.partner"].with_context(active_test=False)
             partners = Partner.search([])
+            levels = {p: (p.adv_risk_computed_level, p.adv_risk_level) for p in partners}
             expected = partners.filtered(lambda p: p.adv_risk_level == "high")
+            env.invalidate_all()
             before = cr.sql_log_count
             self.assertEqual(Partner.search([("adv_risk_level", "=", "high")]), expected)
             first = cr.sql_log_count - before
@@ -177,6 +179,13 @@ class TestBigDatabase(AdvDossierCommon):
                 len(partners - expected),
             )
             self.assertLess(cr.sql_log_count - before, first, "the levels are not read again")
+            # the rows shown next: their levels are those of the search, read again for nothing
+            partners.fetch(["commercial_partner_id"])
+            before = cr.sql_log_count
+            self.assertEqual(
+                {p: (p.adv_risk_computed_level, p.adv_risk_level) for p in partners}, levels
+            )
+            self.assertEqual(cr.sql_log_count - before, 1, "only the check that nothing changed")
             cr.rollback()
         # a transaction that writes sees its own changes at each search
         Partner = self.env["res.partner"]
@@ -224,19 +233,30 @@ class TestBigDatabase(AdvDossierCommon):
         self.assertFalse(today.line_ids)
 
     def test_indexes_of_the_searches(self):
-        """The dossier contact, the lost reason and the risk level set by hand are indexed."""
-        for table, column in (
-            ("adv_dossier", "contact_id"),
-            ("sale_order", "adv_lost_reason_id"),
-            ("res_partner", "adv_risk_override"),
+        """The dossier contact, the lost reason, the risk level set by hand, the reminders'
+        state, date and level, the open items by partner and the order lines left to invoice
+        are indexed."""
+        for table, columns in (
+            ("adv_dossier", "(contact_id)"),
+            ("sale_order", "(adv_lost_reason_id)"),
+            ("res_partner", "(adv_risk_override)"),
+            ("adv_reminder", "(state)"),
+            ("adv_reminder", "(date)"),
+            ("adv_reminder", "(level_id)"),
+            (
+                "account_move_line",
+                "(partner_id) INCLUDE (account_id, company_id, amount_residual, date_maturity) "
+                "WHERE ((reconciled IS NOT TRUE)",
+            ),
+            ("sale_order_line", "(order_partner_id) WHERE (((state)::text = 'sale'::text)"),
         ):
-            with self.subTest(column=column):
+            with self.subTest(columns=columns):
                 self.assertTrue(
                     self.env.execute_query(
                         SQL(
                             "SELECT 1 FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
                             table,
-                            f"%({column})%",
+                            f"%{columns}%",
                         )
                     )
                 )
