@@ -6,7 +6,7 @@ lines), BENCH_ORDERS orders with a line each and BENCH_ATTACHMENTS attachments, 
 
 BENCH_PHASE=screens (after adv_dossier's install): BENCH_DOSSIERS dossiers holding the orders
 (made once), then every figure printed beside Odoo's own equivalent screen, measured the same
-way (the server side of the web client's calls, caches emptied, median of 3 after a warm-up).
+way (the server side of the web client's calls, caches emptied, median of 5 after a warm-up).
 """
 
 import statistics
@@ -222,7 +222,7 @@ def list_spec(model, view_type="list"):
     return spec
 
 
-def timed(env, func, runs=3):
+def timed(env, func, runs=5):
     """Median time and queries of ``func`` after a warm-up, each run in a transaction of its
     own (as a request of the web client), caches emptied."""
     func()
@@ -230,6 +230,7 @@ def timed(env, func, runs=3):
     for _run in range(runs):
         env.cr.rollback()
         env.invalidate_all()
+        env.cr.cache.clear()  # a request of its own: a cursor of its own
         before = env.cr.sql_log_count
         start = time.perf_counter()
         func()
@@ -285,6 +286,31 @@ def screens(env):
                 *odoo_receivable_filter,
             )
         )
+
+    # before/after in this run: the same filters without the indexes they read (the open items
+    # by partner, the order lines left to invoice), dropped for the time of the measure
+    definitions = env.execute_query(
+        SQL(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN %s",
+            ("account_move_line_adv_open_items_idx", "sale_order_line_adv_to_invoice_idx"),
+        )
+    )
+    for name, _definition in definitions:
+        env.cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
+    env.cr.commit()
+    try:
+        for level in ("high", "low"):
+            measured = timed(
+                env, search_read(Partner, [("adv_risk_level", "=", level)], partner_spec)
+            )
+            rows.append(
+                (f"  same, without its indexes: {level}", *measured, "partner list", *odoo_partners)
+            )
+    finally:
+        env.cr.rollback()
+        for _name, definition in definitions:
+            env.cr.execute(definition)
+        env.cr.commit()
 
     def aged_balance():
         balance = env["adv.aged.balance"].create({})
@@ -370,9 +396,23 @@ def screens(env):
     print(
         f"{'adv_dossier screen':<37} {'s':>6} {'queries':>7}   {'Odoo screen':<23} {'s':>6} {'queries':>7} {'ratio':>6}  aim"
     )
+    if upgrade and odoo_upgrade:
+        # the update beside Odoo's own update of sale_management (under 1 s: not an aim here)
+        rows.insert(
+            0,
+            (
+                "Update (-u) of adv_dossier",
+                float(seconds),
+                int(queries),
+                "update of sale_mgmt",
+                float(odoo_seconds),
+                int(odoo_queries),
+            ),
+        )
     for label, seconds, queries, odoo_label, odoo_seconds, odoo_queries in rows:
         ratio = seconds / odoo_seconds
-        aim = "ok" if seconds < 1 and ratio <= 2 else "MISSED"
+        within = ratio <= 2 and (seconds < 1 or label.startswith("Update"))
+        aim = "ok" if within else "MISSED"
         print(
             f"{label:<37} {seconds:>6.3f} {queries:>7}   {odoo_label:<23} {odoo_seconds:>6.3f} "
             f"{odoo_queries:>7} {ratio:>5.1f}x  {aim}"
