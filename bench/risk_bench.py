@@ -23,7 +23,11 @@ def main(env):
         measure(
             env,
             "adv_dossier: aged balance",
-            lambda: env["adv.aged.balance"].create({"date": fields.Date.today()})._fetch_lines(),
+            lambda: (
+                env["adv.aged.balance"]
+                .create({"date": fields.Date.today()})
+                .line_ids.mapped("amount_residual")
+            ),
         ),
     ]
     if "risk_total" in env["res.partner"]._fields:

@@ -27,6 +27,12 @@ class AccountMove(models.Model):
         compute="_compute_adv_reminder_count", string="Reminder Count"
     )
 
+    # the customers of the customer invoices and credit notes, by state: the Customers and
+    # Prospects filters (posted) and the customer risk (drafts) read it without the invoices
+    _adv_customer_invoice_idx = models.Index(
+        "(commercial_partner_id, state) WHERE move_type IN ('out_invoice', 'out_refund')"
+    )
+
     def _compute_adv_reminder_count(self):
         counts = dict(
             self.env["adv.reminder.line"]._read_group(
@@ -100,6 +106,14 @@ class AccountMove(models.Model):
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
+
+    # the open items (posted, not reconciled, something left to pay) by partner, with what the
+    # risk levels and the reminders read of them: the risk level filter sums them per customer
+    # from the index alone, in partner order, without reading the journal items
+    _adv_open_items_idx = models.Index(
+        "(partner_id) INCLUDE (account_id, company_id, amount_residual, date_maturity) "
+        "WHERE reconciled IS NOT TRUE AND parent_state = 'posted' AND amount_residual != 0"
+    )
 
     def reconcile(self):
         results = super().reconcile()

@@ -4,6 +4,7 @@ import io
 import xlsxwriter
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from .res_partner_risk import RISK_LEVELS
@@ -15,9 +16,15 @@ BUCKETS = [
     ("days_61_90", "61-90"),
     ("days_90_plus", "Over 90"),
 ]
+# the context key that tells adv.aged.balance.line which aged balance it shows
+BALANCE_KEY = "adv_aged_balance_id"
+CONTEXT = (BALANCE_KEY,)
 
 
 class AdvAgedBalance(models.TransientModel):
+    """The aged balance at a date: what the options are. Its lines are not stored: they are
+    read from the open receivable lines by the query of adv.aged.balance.line."""
+
     _name = "adv.aged.balance"
     _description = "Aged Balance"
 
@@ -33,113 +40,170 @@ class AdvAgedBalance(models.TransientModel):
         "res.partner", string="Customers", help="Only these customers (all when empty)."
     )
     risk_level = fields.Selection(RISK_LEVELS, help="Only the customers of this risk level.")
-    line_ids = fields.One2many("adv.aged.balance.line", "balance_id", string="Lines")
+    level_partner_ids = fields.Many2many(
+        "res.partner",
+        "adv_aged_balance_level_partner_rel",
+        string="Customers of the Risk Level",
+        compute="_compute_level_partner_ids",
+        store=True,
+    )
     total = fields.Monetary(compute="_compute_totals")
     total_not_due = fields.Monetary(compute="_compute_totals", string="Not Due")
     total_days_1_30 = fields.Monetary(compute="_compute_totals", string="1-30")
     total_days_31_60 = fields.Monetary(compute="_compute_totals", string="31-60")
     total_days_61_90 = fields.Monetary(compute="_compute_totals", string="61-90")
     total_days_90_plus = fields.Monetary(compute="_compute_totals", string="Over 90")
+    xlsx_file = fields.Binary(string="XLSX File", attachment=False, readonly=True)
+    xlsx_name = fields.Char(string="XLSX File Name", readonly=True)
 
-    @api.depends("line_ids.amount_residual")
+    @property
+    def line_ids(self):
+        """The lines of the aged balance (one per open receivable line, in SQL)."""
+        self.ensure_one()
+        return self.env["adv.aged.balance.line"].with_context(**{BALANCE_KEY: self.id}).search([])
+
+    @api.depends("risk_level", "date", "company_id", "user_id", "partner_ids")
+    def _compute_level_partner_ids(self):
+        """The customers of the balance whose risk level is the one asked, when asked: the
+        levels are computed in Python (the company's thresholds) for these customers only."""
+        for balance in self:
+            if not balance.risk_level or not balance.id:
+                balance.level_partner_ids = False
+                continue
+            rows = balance.env.execute_query(
+                SQL(
+                    "SELECT DISTINCT partner_id FROM (%s) lines",
+                    balance._lines_query(level_filter=False),
+                )
+            )
+            figures = (
+                balance.env["res.partner"]
+                .with_company(balance.company_id)
+                ._adv_risk_figures([row[0] for row in rows], levels_only=True)
+            )
+            balance.level_partner_ids = [
+                pid
+                for pid, values in figures.items()
+                if values["adv_risk_level"] == balance.risk_level
+            ]
+
+    @api.depends("date", "company_id", "user_id", "partner_ids", "risk_level")
     def _compute_totals(self):
         for balance in self:
-            lines = balance.line_ids
-            balance.total = sum(lines.mapped("amount_residual"))
-            for bucket, _label in BUCKETS:
-                balance[f"total_{bucket}"] = sum(lines.mapped(bucket))
+            aggregates = ["amount_residual:sum", *(f"{bucket}:sum" for bucket, _label in BUCKETS)]
+            Line = balance.env["adv.aged.balance.line"].with_context(**{BALANCE_KEY: balance.id})
+            [totals] = Line._read_group([], [], aggregates)
+            balance.total = totals[0] or 0.0
+            for (bucket, _label), amount in zip(BUCKETS, totals[1:], strict=True):
+                balance[f"total_{bucket}"] = amount or 0.0
 
-    def _fetch_lines(self):
-        """Every receivable line open at the date, with its residual at that date, in one query."""
+    def _check_balance_access(self):
+        """The balance is its author's, for a company he works for: its query reads the
+        receivables directly."""
         self.ensure_one()
+        if not self.env.su and self.create_uid != self.env.user:
+            raise AccessError(self.env._("This aged balance is another user's."))
         self.company_id._adv_check_user_company()
+
+    def _lines_query(self, level_filter=True):
+        """The open receivable lines of the balance's company at its date, with their residual
+        at that date (today's, plus what was matched since): from core's index of the lines
+        not reconciled and the few lines matched after the date, never every line ever
+        posted."""
+        self.ensure_one()
+        self._check_balance_access()
         self.env["res.partner"]._adv_flush_accounting()
-        user_filter = SQL("AND m.invoice_user_id = %s", self.user_id.id) if self.user_id else SQL()
+        company = self.company_id
+        date = self.date
+        accounts = (
+            self.env["account.account"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("account_type", "=", "asset_receivable"), ("company_ids", "in", company.id)])
+        )
+        filters = SQL()
+        if self.user_id:
+            filters = SQL("%s AND m.invoice_user_id = %s", filters, self.user_id.id)
         if self.partner_ids:
-            user_filter = SQL(
+            filters = SQL(
                 "%s AND p.commercial_partner_id = ANY(%s)",
-                user_filter,
+                filters,
                 self.partner_ids.commercial_partner_id.ids,
             )
-        return self.env.execute_query_dict(
-            SQL(
-                """
-                WITH partials AS (
-                    SELECT debit_move_id AS line_id, SUM(amount) AS amount
-                      FROM account_partial_reconcile
-                     WHERE max_date <= %(date)s AND company_id = %(company)s
-                  GROUP BY debit_move_id
-                 UNION ALL
-                    SELECT credit_move_id, -SUM(amount)
-                      FROM account_partial_reconcile
-                     WHERE max_date <= %(date)s AND company_id = %(company)s
-                  GROUP BY credit_move_id
-                )
-                SELECT aml.id AS move_line_id,
-                       p.commercial_partner_id AS partner_id,
-                       aml.move_id AS move_id,
-                       COALESCE(aml.date_maturity, aml.date) AS date_maturity,
-                       aml.balance - COALESCE(SUM(pa.amount), 0) AS amount_residual
-                  FROM account_move_line aml
-                  JOIN account_account a ON a.id = aml.account_id
-                  JOIN account_move m ON m.id = aml.move_id
-                  JOIN res_partner p ON p.id = aml.partner_id
-             LEFT JOIN partials pa ON pa.line_id = aml.id
-                 WHERE aml.company_id = %(company)s
-                   AND aml.parent_state = 'posted'
-                   AND a.account_type = 'asset_receivable'
-                   AND aml.date <= %(date)s
-                   %(user_filter)s
-              GROUP BY aml.id, p.commercial_partner_id
-                HAVING ROUND(aml.balance - COALESCE(SUM(pa.amount), 0), 2) != 0
-              ORDER BY p.commercial_partner_id, COALESCE(aml.date_maturity, aml.date), aml.id
-                """,
-                date=self.date,
-                company=self.company_id.id,
-                user_filter=user_filter,
+        if level_filter and self.risk_level:
+            filters = SQL(
+                "%s AND p.commercial_partner_id = ANY(%s)", filters, self.level_partner_ids.ids
             )
+        # the lines open now (core's index of the lines not reconciled), and those matched
+        # since the date (open at the date), with what was matched since
+        lines = SQL(
+            """
+            SELECT id, partner_id, move_id, date, date_maturity, amount_residual, account_id,
+                   company_id, parent_state
+              FROM account_move_line
+             WHERE account_id = ANY(%(accounts)s) AND reconciled IS NOT TRUE
+             UNION ALL
+            SELECT id, partner_id, move_id, date, date_maturity, amount_residual, account_id,
+                   company_id, parent_state
+              FROM account_move_line
+             WHERE id IN (SELECT line_id FROM adv_later) AND reconciled
+            """,
+            accounts=accounts.ids,
+        )
+        residual = SQL("(aml.amount_residual + COALESCE(adv_later.amount, 0))")
+        age = SQL("(%s - COALESCE(aml.date_maturity, aml.date))", date)
+        return SQL(
+            """
+            WITH adv_later AS (
+                SELECT line_id, SUM(amount) AS amount
+                  FROM (SELECT debit_move_id AS line_id, amount
+                          FROM account_partial_reconcile
+                         WHERE max_date > %(date)s AND company_id = %(company)s
+                         UNION ALL
+                        SELECT credit_move_id, -amount
+                          FROM account_partial_reconcile
+                         WHERE max_date > %(date)s AND company_id = %(company)s) matched
+              GROUP BY line_id
+            )
+            SELECT aml.id AS id,
+                   %(balance)s AS balance_id,
+                   %(currency)s AS currency_id,
+                   p.commercial_partner_id AS partner_id,
+                   aml.move_id AS move_id,
+                   m.invoice_user_id AS invoice_user_id,
+                   COALESCE(aml.date_maturity, aml.date) AS date_maturity,
+                   GREATEST(%(age)s, 0) AS days_overdue,
+                   %(residual)s AS amount_residual,
+                   CASE WHEN %(age)s <= 0 THEN %(residual)s ELSE 0 END AS not_due,
+                   CASE WHEN %(age)s BETWEEN 1 AND 30 THEN %(residual)s ELSE 0 END AS days_1_30,
+                   CASE WHEN %(age)s BETWEEN 31 AND 60 THEN %(residual)s ELSE 0 END AS days_31_60,
+                   CASE WHEN %(age)s BETWEEN 61 AND 90 THEN %(residual)s ELSE 0 END AS days_61_90,
+                   CASE WHEN %(age)s > 90 THEN %(residual)s ELSE 0 END AS days_90_plus
+              FROM (%(lines)s) aml
+              JOIN res_partner p ON p.id = aml.partner_id
+              LEFT JOIN account_move m ON m.id = aml.move_id
+              LEFT JOIN adv_later ON adv_later.line_id = aml.id
+             WHERE aml.account_id = ANY(%(accounts)s)
+               AND aml.company_id = %(company)s
+               AND aml.parent_state = 'posted'
+               AND aml.date <= %(date)s
+               AND ROUND(%(residual)s, 2) != 0
+               %(filters)s
+            """,
+            balance=self.id,
+            currency=company.currency_id.id,
+            date=date,
+            age=age,
+            residual=residual,
+            lines=lines,
+            company=company.id,
+            accounts=accounts.ids,
+            filters=filters,
         )
 
     def action_compute(self):
         self.ensure_one()
-        self.line_ids.unlink()
-        rows = self._fetch_lines()
-        if self.risk_level and rows:
-            partners = self.env["res.partner"].with_company(self.company_id)
-            figures = partners._adv_risk_figures([row["partner_id"] for row in rows])
-            rows = [
-                r for r in rows if figures[r["partner_id"]]["adv_risk_level"] == self.risk_level
-            ]
-        values = []
-        for row in rows:
-            days = (self.date - row["date_maturity"]).days
-            bucket = (
-                "not_due"
-                if days <= 0
-                else "days_1_30"
-                if days <= 30
-                else "days_31_60"
-                if days <= 60
-                else "days_61_90"
-                if days <= 90
-                else "days_90_plus"
-            )
-            vals = {
-                "balance_id": self.id,
-                "partner_id": row["partner_id"],
-                "move_id": row["move_id"],
-                "date_maturity": row["date_maturity"],
-                "days_overdue": max(days, 0),
-                "amount_residual": row["amount_residual"],
-            }
-            vals.update(
-                {
-                    name: row["amount_residual"] if name == bucket else 0.0
-                    for name, _label in BUCKETS
-                }
-            )
-            values.append(vals)
-        self.env["adv.aged.balance.line"].create(values)
+        self._check_balance_access()
         return self.action_open_lines()
 
     def action_open_lines(self):
@@ -150,20 +214,19 @@ class AdvAgedBalance(models.TransientModel):
             "res_model": "adv.aged.balance.line",
             "view_mode": "list,pivot",
             "domain": [("balance_id", "=", self.id)],
-            "context": {"group_by": ["partner_id"]},
+            "context": {BALANCE_KEY: self.id, "group_by": ["partner_id"]},
         }
 
     def action_print(self):
         self.ensure_one()
-        if not self.line_ids:
-            self.action_compute()
+        self._check_balance_access()
         return self.env.ref("adv_dossier.action_report_adv_aged_balance").report_action(self)
 
     def action_export_xlsx(self):
-        """The aged balance as an XLSX workbook: one row per invoice, subtotals per customer."""
+        """The aged balance as an XLSX workbook: one row per invoice, subtotals per customer.
+        The file is kept on the balance itself (vacuumed with it), not as an attachment."""
         self.ensure_one()
-        if not self.line_ids:
-            self.action_compute()
+        self._check_balance_access()
         output = io.BytesIO()
         workbook = xlsxwriter.Workbook(output, {"in_memory": True})
         sheet = workbook.add_worksheet(self.env._("Aged Balance"))
@@ -207,39 +270,79 @@ class AdvAgedBalance(models.TransientModel):
         sheet.set_column(0, 1, 30)
         sheet.set_column(2, 9, 14)
         workbook.close()
-        attachment = self.env["ir.attachment"].create(
+        self.write(
             {
-                "name": self.env._(
+                "xlsx_file": base64.b64encode(output.getvalue()),
+                "xlsx_name": self.env._(
                     "Aged balance %(date)s.xlsx", date=fields.Date.to_string(self.date)
                 ),
-                "datas": base64.b64encode(output.getvalue()),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             }
         )
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
+            "url": f"/web/content/{self._name}/{self.id}/xlsx_file/{self.xlsx_name}?download=true",
             "target": "download",
         }
 
 
-class AdvAgedBalanceLine(models.TransientModel):
+class AdvAgedBalanceLine(models.Model):
+    """A line of an aged balance: an open receivable line with its residual at the balance's
+    date. Nothing is stored: the rows are those of the query of the balance named in the
+    context (the balance's lines, or its action, give it)."""
+
     _name = "adv.aged.balance.line"
     _description = "Aged Balance Line"
+    _auto = False
     _order = "partner_id, date_maturity, id"
+    _rec_name = "move_id"
 
-    balance_id = fields.Many2one("adv.aged.balance", required=True, ondelete="cascade", index=True)
-    currency_id = fields.Many2one(related="balance_id.currency_id")
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index=True)
-    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
-    invoice_user_id = fields.Many2one(related="move_id.invoice_user_id", string="Salesperson")
-    date_maturity = fields.Date(string="Due Date", readonly=True)
-    days_overdue = fields.Integer(readonly=True, aggregator="max")
-    amount_residual = fields.Monetary(string="Total", readonly=True)
-    not_due = fields.Monetary(readonly=True)
-    days_1_30 = fields.Monetary(string="1-30", readonly=True)
-    days_31_60 = fields.Monetary(string="31-60", readonly=True)
-    days_61_90 = fields.Monetary(string="61-90", readonly=True)
-    days_90_plus = fields.Monetary(string="Over 90", readonly=True)
+    # an integer, not a Many2one: the balance is transient, these lines are not stored at all
+    # the values are those of the balance of the context: the cache keeps them apart
+    balance_id = fields.Integer(string="Aged Balance", readonly=True, depends_context=CONTEXT)
+    currency_id = fields.Many2one("res.currency", readonly=True, depends_context=CONTEXT)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", readonly=True, depends_context=CONTEXT
+    )
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", readonly=True, depends_context=CONTEXT
+    )
+    invoice_user_id = fields.Many2one(
+        "res.users", string="Salesperson", readonly=True, depends_context=CONTEXT
+    )
+    date_maturity = fields.Date(string="Due Date", readonly=True, depends_context=CONTEXT)
+    days_overdue = fields.Integer(readonly=True, aggregator="max", depends_context=CONTEXT)
+    amount_residual = fields.Monetary(string="Total", readonly=True, depends_context=CONTEXT)
+    not_due = fields.Monetary(readonly=True, depends_context=CONTEXT)
+    days_1_30 = fields.Monetary(string="1-30", readonly=True, depends_context=CONTEXT)
+    days_31_60 = fields.Monetary(string="31-60", readonly=True, depends_context=CONTEXT)
+    days_61_90 = fields.Monetary(string="61-90", readonly=True, depends_context=CONTEXT)
+    days_90_plus = fields.Monetary(string="Over 90", readonly=True, depends_context=CONTEXT)
+
+    @property
+    def _table_query(self):
+        balance = self.env["adv.aged.balance"].browse(self.env.context.get(BALANCE_KEY))
+        if not balance:
+            return self._adv_empty_query()
+        return balance._lines_query()
+
+    @api.model
+    def _adv_empty_query(self):
+        """No balance in the context: no line."""
+        return SQL(
+            "SELECT %s WHERE FALSE",
+            SQL(", ").join(
+                SQL(
+                    "NULL::%s AS %s", SQL(self._fields[fname].column_type[1]), SQL.identifier(fname)
+                )
+                for fname in self._fields
+                if self._fields[fname].store and self._fields[fname].column_type
+            ),
+        )
+
+    def init(self):
+        # the lines were stored rows (a transient table) before: the table goes
+        self.env.cr.execute(
+            "SELECT 1 FROM pg_class WHERE relname = 'adv_aged_balance_line' AND relkind = 'r'"
+        )
+        if self.env.cr.fetchone():
+            self.env.cr.execute("DROP TABLE adv_aged_balance_line CASCADE")

@@ -73,6 +73,7 @@ class AdvDossier(models.Model):
     contact_id = fields.Many2one(
         "res.partner",
         tracking=True,
+        index="btree_not_null",
         check_company=True,
         domain="[('commercial_partner_id', '=', commercial_partner_id), ('is_company', '=', False)]",
         help="The person who speaks for the customer in this project.",

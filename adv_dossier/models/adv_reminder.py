@@ -59,10 +59,10 @@ class AdvReminder(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    level_id = fields.Many2one("adv.reminder.level", required=True, readonly=True)
+    level_id = fields.Many2one("adv.reminder.level", required=True, readonly=True, index=True)
     formal_notice = fields.Boolean(related="level_id.formal_notice")
     channel = fields.Selection(CHANNELS, required=True, readonly=True)
-    date = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
+    date = fields.Date(required=True, default=fields.Date.context_today, readonly=True, index=True)
     state = fields.Selection(
         [
             ("to_send", "To Send"),
@@ -73,6 +73,7 @@ class AdvReminder(models.Model):
         default="to_send",
         required=True,
         tracking=True,
+        index=True,
     )
     postponed_until = fields.Date(readonly=True)
     line_ids = fields.One2many(
@@ -525,6 +526,7 @@ class AdvReminderEngine(models.AbstractModel):
                   JOIN res_partner p ON p.id = aml.partner_id
                   JOIN res_partner cp ON cp.id = p.commercial_partner_id
                  WHERE aml.company_id = %(company)s
+                   AND aml.reconciled IS NOT TRUE
                    AND aml.parent_state = 'posted'
                    AND a.account_type = 'asset_receivable'
                    AND aml.amount_residual > 0

@@ -1,4 +1,10 @@
+import logging
+
+import psycopg2
+
 from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
 
 CHANNELS = [("email", "E-mail"), ("letter", "Letter (PDF) and e-mail"), ("phone", "Phone call")]
 
@@ -41,12 +47,22 @@ class AdvReminderLevel(models.Model):
 
     @api.model
     def _for_company(self, company):
-        """The company's levels, from the main company's defaults the first time."""
-        levels = self.search([("company_id", "=", company.id)])
-        if not levels:
+        """The company's active levels. The first time (the company never had levels), they
+        are created from the main company's levels by the process, whoever runs first: the
+        scheduled action, an accountant (who may not create levels) or a user outside the main
+        company (who cannot read its levels). A company whose levels were all archived keeps
+        none. Two runs at the same time create them once: the second finds none this time."""
+        Level = self.sudo().with_context(active_test=False)
+        if not Level.search_count([("company_id", "=", company.id)], limit=1):
             main = self.env.ref("base.main_company")
-            defaults = self.search([("company_id", "=", main.id)])
-            levels = self.browse()
-            for level in defaults:
-                levels |= level.copy({"company_id": company.id})
-        return levels
+            defaults = Level.search([("company_id", "=", main.id), ("active", "=", True)])
+            try:
+                with self.env.cr.savepoint():
+                    defaults.copy({"company_id": company.id})
+            except psycopg2.errors.UniqueViolation:
+                # created by another transaction not committed when this one began
+                _logger.info("Reminder levels of company %s created by another run", company.id)
+                return self.browse()
+        return self.browse(
+            Level.search([("company_id", "=", company.id), ("active", "=", True)]).ids
+        )

@@ -1,10 +1,13 @@
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
+from stdnum.fr import tva as fr_tva
+from stdnum.util import get_cc_module
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 
 class ResPartner(models.Model):
@@ -60,16 +63,17 @@ class ResPartner(models.Model):
             [("partner_id", "=", self.commercial_partner_id.id)]
         )
 
-    def _adv_customer_ids(self, commercial_ids=None):
-        """Commercial partners with at least one confirmed order or posted customer invoice
-        (any company)."""
-        order_domain = Domain("state", "=", "sale")
-        invoice_domain = Domain("state", "=", "posted") & Domain(
-            "move_type", "in", ("out_invoice", "out_refund")
+    def _adv_customer_ids(self, commercial_ids):
+        """Those of ``commercial_ids`` with at least one confirmed order or posted customer
+        invoice (any company)."""
+        order_domain = Domain("state", "=", "sale") & Domain(
+            "partner_id.commercial_partner_id", "in", commercial_ids
         )
-        if commercial_ids is not None:
-            order_domain &= Domain("partner_id.commercial_partner_id", "in", commercial_ids)
-            invoice_domain &= Domain("commercial_partner_id", "in", commercial_ids)
+        invoice_domain = (
+            Domain("state", "=", "posted")
+            & Domain("move_type", "in", ("out_invoice", "out_refund"))
+            & Domain("commercial_partner_id", "in", commercial_ids)
+        )
         orders = self.env["sale.order"].sudo()._read_group(order_domain, ["partner_id"])
         invoices = (
             self.env["account.move"].sudo()._read_group(invoice_domain, ["commercial_partner_id"])
@@ -89,18 +93,65 @@ class ResPartner(models.Model):
     def _search_adv_customer_state(self, operator, value):
         if operator not in ("in", "not in"):
             return NotImplemented
-        customers = list(self._adv_customer_ids())
-        in_customers = Domain("commercial_partner_id", "in", customers)
-        wanted = set(value)
-        if wanted >= {"customer", "prospect"}:
-            result = Domain.TRUE
-        elif "customer" in wanted:
-            result = in_customers
-        elif "prospect" in wanted:
-            result = ~in_customers
-        else:
-            result = Domain.FALSE
-        return result if operator == "in" else ~result
+        wanted = set(value) & {"customer", "prospect"}
+        if operator == "not in":
+            wanted = {"customer", "prospect"} - wanted
+        if not wanted:
+            return Domain.FALSE
+        if len(wanted) == 2:
+            return Domain.TRUE
+        # the probes read the database
+        self.env["sale.order"].flush_model(["state", "partner_id"])
+        self.env["account.move"].flush_model(["state", "move_type", "commercial_partner_id"])
+        self.flush_model(["commercial_partner_id"])
+        return self._adv_customer_domain(customer="customer" in wanted)
+
+    @api.model
+    def _adv_customer_domain(self, customer=True):
+        """The partners whose company has (``customer``) or has not a confirmed order or a
+        posted customer invoice, by the indexes of the confirmed orders and posted invoices by
+        customer (index-only scans), instead of listing every customer that ever ordered.
+
+        A prospect is two NOT EXISTS probes (anti-joins); a customer, a semi-join on the
+        customers of the confirmed orders and posted invoices."""
+        orders = SQL(
+            """SELECT adv_c.commercial_partner_id
+                 FROM sale_order adv_so
+                 JOIN res_partner adv_c ON adv_c.id = adv_so.partner_id
+                WHERE adv_so.state = 'sale'"""
+        )
+        invoices = SQL(
+            """SELECT adv_m.commercial_partner_id
+                 FROM account_move adv_m
+                WHERE adv_m.state = 'posted'
+                  AND adv_m.move_type IN ('out_invoice', 'out_refund')"""
+        )
+
+        def to_sql(model, alias, query):
+            commercial = model._field_to_sql(alias, "commercial_partner_id", query)
+            if customer:
+                return SQL("%s IN (%s UNION ALL %s)", commercial, orders, invoices)
+            return SQL(
+                """NOT EXISTS (SELECT 1
+                                 FROM res_partner adv_c
+                                 JOIN sale_order adv_so ON adv_so.partner_id = adv_c.id
+                                WHERE adv_c.commercial_partner_id = %(commercial)s
+                                  AND adv_so.state = 'sale')
+               AND NOT EXISTS (SELECT 1
+                                 FROM account_move adv_m
+                                WHERE adv_m.commercial_partner_id = %(commercial)s
+                                  AND adv_m.state = 'posted'
+                                  AND adv_m.move_type IN ('out_invoice', 'out_refund'))""",
+                commercial=commercial,
+            )
+
+        def predicate(partner):
+            found = partner.commercial_partner_id.id in self._adv_customer_ids(
+                partner.commercial_partner_id.ids
+            )
+            return found if customer else not found
+
+        return Domain.custom(to_sql=to_sql, predicate=predicate)
 
     # ------------------------------------------------------------------
     # Customer file
@@ -177,14 +228,58 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _adv_check_vat(self, vat, siren=None):
-        """A VAT number of the right format; for France, its SIREN must match the company's."""
-        compact = eu_vat.compact(vat or "")
-        if not eu_vat.is_valid(compact):
+    def _adv_check_company_registry(self, number, country):
+        """The registry number of a customer company: a French one's SIREN or SIRET, checked
+        and compacted; another country's number (BCE, HRB, Companies House...) as entered."""
+        if country.code == "FR":
+            return self._adv_check_siren_siret(number)
+        return (number or "").strip()
+
+    @api.model
+    def _adv_check_vat(self, vat, country, siren=None, partner_name=""):
+        """A VAT number checked by the rules of ``country``: for France, the FR number of the
+        company's SIREN; elsewhere Odoo's own check (base_vat) when installed, else the
+        country's python-stdnum module (a country without one, e.g. the United States, keeps
+        the number as entered)."""
+        vat = (vat or "").strip()
+        if not vat:
+            return vat
+        if country.code == "FR":
+            return self._adv_check_french_vat(vat, siren)
+        if hasattr(self, "_check_vat_number"):
+            # base_vat: the check (and the format) Odoo applies to every VAT number it saves
+            return self._run_vat_checks(country, vat, partner_name=partner_name)[0]
+        compact = vat
+        if vat[:2].upper() in self._adv_eu_vat_prefixes():
+            valid = eu_vat.is_valid(vat)
+            compact = eu_vat.compact(vat) if valid else vat
+        else:
+            module = get_cc_module(country.code.lower(), "vat") if country.code else None
+            valid = module.is_valid(vat) if module else True
+        if not valid:
+            raise ValidationError(
+                self.env._(
+                    "%(vat)s is not a valid VAT number for %(country)s.",
+                    vat=vat,
+                    country=country.name,
+                )
+            )
+        return compact
+
+    @api.model
+    def _adv_eu_vat_prefixes(self):
+        # Greece numbers its VAT EL, Northern Ireland XI
+        return (self._adv_eu_countries() - {"GR"}) | {"EL", "XI"}
+
+    @api.model
+    def _adv_check_french_vat(self, vat, siren=None):
+        """A French VAT number (FR + key + SIREN) whose SIREN is the company's."""
+        compact = "FR" + fr_tva.compact(vat)
+        if not fr_tva.is_valid(compact):
             raise ValidationError(
                 self.env._("%(vat)s is not a valid VAT number (e.g. FR 12 345678901).", vat=vat)
             )
-        if siren and compact.startswith("FR") and compact[-9:] != siren[:9]:
+        if siren and compact[-9:] != siren[:9]:
             raise ValidationError(
                 self.env._(
                     "The VAT number %(vat)s does not match the SIREN %(siren)s.",

@@ -2,7 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_round
+from odoo.tools import SQL, float_round
+from odoo.tools.sql import column_exists
 
 from .adv_quote_version import TOTAL_KEYS
 from .cron_progress import in_batches
@@ -44,7 +45,12 @@ class SaleOrder(models.Model):
         "closed won once confirmed; closed lost when the customer did not follow up.",
     )
     adv_lost_reason_id = fields.Many2one(
-        "adv.lost.reason", string="Lost Reason", readonly=True, copy=False, tracking=True
+        "adv.lost.reason",
+        string="Lost Reason",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index="btree_not_null",
     )
     adv_lost_comment = fields.Text(string="Lost Comment", readonly=True, copy=False)
     adv_sent_date = fields.Datetime(
@@ -72,6 +78,10 @@ class SaleOrder(models.Model):
     )
     adv_version_count = fields.Integer(compute="_compute_adv_version_count", string="Version Count")
 
+    # the customers of the confirmed orders by invoice status: the Customers and Prospects
+    # filters (every confirmed order) read it without reading the orders
+    _adv_confirmed_partner_idx = models.Index("(invoice_status, partner_id) WHERE state = 'sale'")
+
     # ------------------------------------------------------------------
     # Compute
     # ------------------------------------------------------------------
@@ -97,6 +107,35 @@ class SaleOrder(models.Model):
     def _compute_adv_version_count(self):
         for order in self:
             order.adv_version_count = len(order.adv_version_ids)
+
+    def _auto_init(self):
+        self._adv_init_quote_state_column()
+        return super()._auto_init()
+
+    @api.model
+    def _adv_init_quote_state_column(self):
+        """At install, the quote state of the orders already in the database is set by one SQL
+        statement, as _compute_adv_quote_state sets it (none is on hold or lost yet), not by
+        the computation order by order. True when the column was made."""
+        cr = self.env.cr
+        if column_exists(cr, self._table, "adv_quote_state"):
+            return False
+        # most orders of an SME are confirmed: the column is added with their state as its
+        # default (PostgreSQL writes no row for it), and only the others are updated
+        cr.execute(SQL("ALTER TABLE sale_order ADD COLUMN adv_quote_state varchar DEFAULT 'won'"))
+        cr.execute(SQL("ALTER TABLE sale_order ALTER COLUMN adv_quote_state DROP DEFAULT"))
+        cr.execute(
+            SQL(
+                """
+                UPDATE sale_order
+                   SET adv_quote_state = CASE state WHEN 'cancel' THEN 'cancel'
+                                                    WHEN 'sent' THEN 'awaiting'
+                                                    ELSE 'draft' END
+                 WHERE state IS DISTINCT FROM 'sale'
+                """
+            )
+        )
+        return True
 
     # ------------------------------------------------------------------
     # Onchange
@@ -249,23 +288,31 @@ class SaleOrder(models.Model):
     # Lost quotes
     # ------------------------------------------------------------------
     def _adv_mark_lost(self, reason, comment=False):
-        """Cancel the quotes as lost for ``reason``; close the dossiers whose quotes are all lost."""
+        """Cancel the quotes as lost for ``reason``; close the dossiers whose quotes are all lost.
+
+        The notes are written in the language of the user who marks the quotes (his own, the
+        scheduler's for the daily action), reason included. Closing and filing the dossier is
+        the process's work, done for a salesman who may not see the dossier or a colleague's
+        quote in it, and logged in his name."""
         quotes = self.filtered(lambda o: o.state in ("draft", "sent"))
         if quotes != self:
             raise UserError(self.env._("Only quotes that are not confirmed can be marked as lost."))
+        lang = self.env.context.get("lang") or self.env.user.lang
+        quotes = quotes.with_context(lang=lang)
+        reason = reason.with_context(lang=lang)
         quotes._action_cancel()
         quotes.write({"adv_lost_reason_id": reason.id, "adv_lost_comment": comment or False})
         for quote in quotes:
-            body = self.env._("Quote marked as lost: %(reason)s", reason=reason.name)
+            body = quotes.env._("Quote marked as lost: %(reason)s", reason=reason.name)
             quote.message_post(
                 body=body + (f"\n{comment}" if comment else ""), subtype_xmlid="mail.mt_note"
             )
-        for dossier in quotes.dossier_id:
+        for dossier in quotes.sudo().dossier_id:
             states = set(dossier.order_ids.mapped("adv_quote_state")) - {"cancel"}
             if states == {"lost"}:
                 dossier._move_to_stage_code("lost")
                 dossier.message_post(
-                    body=self.env._(
+                    body=quotes.env._(
                         "Every quote of the dossier is lost: the dossier is closed and filed."
                     ),
                     subtype_xmlid="mail.mt_note",
@@ -297,8 +344,10 @@ class SaleOrder(models.Model):
         locked and checked again before it is changed, so a rerun, a crash or a manual run
         at the same time never schedules an activity twice.
         """
+        # the notes and activities in the language of the user the action runs as
+        sale_orders = self.with_context(lang=self.env.context.get("lang") or self.env.user.lang)
         for company in self.env["res.company"].search([]):
-            orders = self.with_company(company)
+            orders = sale_orders.with_company(company)
             if not orders._adv_follow_up_sent_quotes(company):
                 return
             if not orders._adv_lose_unanswered_quotes(company):
@@ -322,10 +371,12 @@ class SaleOrder(models.Model):
 
         def follow_up(batch):
             for quote in batch:
+                user = quote.user_id or quote.sudo().dossier_id.user_id or self.env.user
                 quote.activity_schedule(
                     activity_type_id=activity_type.id,
-                    summary=self.env._("Follow up the quote"),
-                    user_id=(quote.user_id or quote.dossier_id.user_id or self.env.user).id,
+                    # for the salesperson who follows it up, in his language
+                    summary=self.with_context(lang=user.lang).env._("Follow up the quote"),
+                    user_id=user.id,
                     date_deadline=today,
                 )
             batch.adv_followup_done = True
@@ -337,19 +388,29 @@ class SaleOrder(models.Model):
         if not company.adv_lost_after_days or not reason:
             return True
         today = fields.Date.context_today(self)
+        # only the quotes the customer received (sent or printed) can wait for his answer; a
+        # quote he signed or paid online waits for the sales administration, not for him
         domain = [
             ("company_id", "=", company.id),
-            ("state", "in", ("draft", "sent")),
+            ("state", "=", "sent"),
+            ("adv_hold_date", "=", False),
             ("validity_date", "!=", False),
             ("validity_date", "<", today - timedelta(days=company.adv_lost_after_days)),
         ]
-        lang = company.partner_id.lang
-        comment = self.with_context(lang=lang).env._(
-            "No answer from the customer after the validity date."
-        )
+        comment = self.env._("No answer from the customer after the validity date.")
         return in_batches(
             self.search(domain),
             self.BATCH_SIZE,
-            lambda batch: batch._adv_mark_lost(reason.with_context(lang=lang), comment),
+            lambda batch: batch._adv_mark_lost(reason, comment),
             domain,
         )
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    # the lines of the confirmed orders not fully invoiced: what the customer risk counts as
+    # left to invoice, read without the lines invoiced (most of them, after a few years)
+    _adv_to_invoice_idx = models.Index(
+        "(order_partner_id) WHERE state = 'sale' AND qty_invoiced < product_uom_qty"
+    )

@@ -227,7 +227,7 @@ class TestDossier(AdvDossierCommon):
             self.Stage.create({"name": "Gagné et perdu", "is_won": True, "is_lost": True})
             self.env.flush_all()
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
-            self.Stage.create({"name": "Doublon", "code": "won"})
+            self.Stage.create({"name": "Doublon", "code": "won", "is_won": True})
             self.env.flush_all()
 
     def test_users_add_rename_and_reorder_trays(self):

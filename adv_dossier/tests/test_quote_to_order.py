@@ -350,9 +350,10 @@ class TestQuoteToOrder(AdvDossierCommon):
         # 0 disables it
         self.company.adv_lost_after_days = 0
         other = self._create_quote(self._create_dossier(title="Autre", customer_ref="X"))
+        self._print(other)
         other.validity_date = self._today() - timedelta(days=300)
         SaleOrder._adv_cron_quote_follow_up()
-        self.assertEqual(other.adv_quote_state, "draft")
+        self.assertEqual(other.adv_quote_state, "awaiting")
 
     def test_payment_term_legal_maximum(self):
         """Terms beyond 60 days from invoice date or 45 days end of month are flagged."""

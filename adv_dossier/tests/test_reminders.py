@@ -349,3 +349,61 @@ class TestReminders(AdvDossierCommon):
             self.assertEqual(mail.body_html, bodies[reminder.partner_id])
             self.assertTrue(mail.message_id and mail.email_from and mail.subject)
             self.assertNotIn("<script>", message.body)
+
+    def test_second_company_levels_created_whoever_runs_first(self):
+        """A second company's reminder levels are created from the main company's the first
+        time, whoever runs first: here an accountant of the second company only, who may not
+        create levels nor read the main company's. Its customer is reminded at once; a rerun
+        creates nothing more; levels archived by a manager stay archived."""
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", company=self.company_2, install_demo=False
+        )
+        accountant = self._new_user(
+            login="adv_ines",
+            name="Inès Comptable",
+            email="ines@example.com",
+            groups="account.group_account_invoice",
+            company_id=self.company_2.id,
+            company_ids=[Command.set(self.company_2.ids)],
+        )
+        Level = self.env["adv.reminder.level"].with_context(active_test=False)
+        self.assertFalse(Level.search([("company_id", "=", self.company_2.id)]))
+        self.assertFalse(Level.with_user(accountant).has_access("create"))
+        self.assertFalse(Level.with_user(accountant).search([("company_id", "=", self.company.id)]))
+        env_2 = self.env(context=dict(self.env.context, allowed_company_ids=self.company_2.ids))
+        customer_2 = env_2["res.partner"].create(
+            {"name": "Jardins de Provence", "is_company": True, "email": "j@provence.example"}
+        )
+        issued = self._today() - timedelta(days=40)
+        invoice = env_2["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer_2.id,
+                "invoice_date": issued,
+                "invoice_date_due": issued + timedelta(days=30),
+                "invoice_line_ids": [
+                    Command.create({"name": "Taille", "quantity": 1, "price_unit": 250.0})
+                ],
+            }
+        )
+        invoice.action_post()
+        engine = self.Engine.with_user(accountant).with_company(self.company_2)
+        action = engine.action_reminders_to_send()
+        levels = Level.search([("company_id", "=", self.company_2.id)])
+        self.assertEqual(levels.mapped("days_after_due"), [7, 21, 35])
+        self.assertEqual(
+            levels.mapped("name"),
+            (self.level_1 | self.level_2 | self.notice).mapped("name"),
+        )
+        reminder = self.Reminder.with_user(accountant).search(action["domain"])
+        self.assertEqual(reminder.partner_id, customer_2)
+        self.assertEqual(reminder.level_id, levels[0], "10 days late: the first level")
+        self.assertEqual(reminder.invoice_ids, invoice)
+        # a rerun (the scheduled action) creates no level and no reminder
+        self.Engine._cron()
+        self.assertEqual(Level.search([("company_id", "=", self.company_2.id)]), levels)
+        self.assertEqual(self.Reminder.search([("partner_id", "=", customer_2.id)]), reminder)
+        # a company that archived its levels sends no reminder: none is created again
+        levels.action_archive()
+        self.assertFalse(Level.with_user(accountant)._for_company(self.company_2))
+        self.assertEqual(Level.search([("company_id", "=", self.company_2.id)]), levels)

@@ -218,12 +218,12 @@ class TestCustomerRisk(AdvDossierCommon):
         )
         by_level.action_compute()
         self.assertEqual(by_level.line_ids.partner_id, self.customer)
-        # XLSX and PDF
+        # XLSX (kept on the balance, vacuumed with it: no attachment left behind) and PDF
+        attachments = self.env["ir.attachment"].search_count([])
         action = balance.action_export_xlsx()
-        attachment = self.env["ir.attachment"].browse(
-            int(action["url"].split("/")[3].split("?")[0])
-        )
-        self.assertTrue(base64.b64decode(attachment.datas).startswith(b"PK"))
+        self.assertIn(f"/adv.aged.balance/{balance.id}/xlsx_file/", action["url"])
+        self.assertTrue(base64.b64decode(balance.xlsx_file).startswith(b"PK"))
+        self.assertEqual(self.env["ir.attachment"].search_count([]), attachments)
         report = self.env.ref("adv_dossier.action_report_adv_aged_balance")
         html = report._render_qweb_html(report.report_name, balance.ids)[0].decode()
         self.assertIn("Jardins du Rhône SARL", html)

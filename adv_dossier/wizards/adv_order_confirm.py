@@ -45,13 +45,13 @@ class AdvOrderConfirm(models.TransientModel):
     accept_changes = fields.Boolean(string="The customer accepted these changes")
     # the customer file
     needs_customer_file = fields.Boolean(compute="_compute_needs_customer_file")
-    is_french_company = fields.Boolean(compute="_compute_needs_customer_file")
+    is_french_company = fields.Boolean(compute="_compute_is_french_company")
     company_registry = fields.Char(
-        string="SIREN / SIRET",
         compute="_compute_customer_file",
         store=True,
         readonly=False,
-        help="9-digit SIREN or 14-digit SIRET of the customer.",
+        help="A French company's 9-digit SIREN or 14-digit SIRET; another country's registry "
+        "number as it is (BCE, HRB, Companies House...).",
     )
     vat = fields.Char(
         string="VAT Number", compute="_compute_customer_file", store=True, readonly=False
@@ -136,10 +136,18 @@ class AdvOrderConfirm(models.TransientModel):
                 and wizard.company_id.adv_confirm_checks
                 and partner._adv_customer_file_missing(wizard.company_id)
             )
-            wizard.is_french_company = bool(partner) and partner._adv_is_french_company()
             wizard.needs_payment_method = bool(
                 partner and partner._adv_inbound_methods(wizard.company_id)
             )
+
+    @api.depends("order_id", "country_id")
+    def _compute_is_french_company(self):
+        # the French rules (SIREN / SIRET, FR VAT number, payment terms) follow the country
+        # of the invoice address being entered
+        for wizard in self:
+            partner = wizard.partner_id
+            country = wizard.country_id or partner.country_id
+            wizard.is_french_company = bool(partner.is_company) and country.code == "FR"
 
     @api.depends("order_id")
     def _compute_risk(self):
@@ -235,10 +243,13 @@ class AdvOrderConfirm(models.TransientModel):
         Partner = self.env["res.partner"]
         missing = []
         values = {}
-        if self.is_french_company and not self.company_registry:
+        french = self.partner_id.is_company and self.country_id.code == "FR"
+        if french and not self.company_registry:
             missing.append(self.env._("SIREN / SIRET"))
         if self.company_registry:
-            values["company_registry"] = Partner._adv_check_siren_siret(self.company_registry)
+            values["company_registry"] = Partner._adv_check_company_registry(
+                self.company_registry, self.country_id
+            )
         vat_required = self.partner_id.is_company and (
             self.country_id.code in Partner._adv_eu_countries()
         )
@@ -246,7 +257,10 @@ class AdvOrderConfirm(models.TransientModel):
             missing.append(self.env._("VAT Number"))
         if self.vat:
             values["vat"] = Partner._adv_check_vat(
-                self.vat, values.get("company_registry") if self.country_id.code == "FR" else None
+                self.vat,
+                self.country_id,
+                siren=values.get("company_registry") if french else None,
+                partner_name=self.partner_id.name,
             )
         for fname in ("street", "zip", "city", "country_id"):
             if not self[fname]:
