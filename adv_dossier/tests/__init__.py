@@ -11,3 +11,4 @@ from . import test_security
 from . import test_translations
 from . import test_ui
 from . import test_demo_case
+from . import test_money
