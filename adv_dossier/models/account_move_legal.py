@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import formatLang
 
 ADDRESS_FIELDS = ("street", "street2", "zip", "city", "state_id", "country_id")
 
@@ -87,7 +88,7 @@ class AccountMove(models.Model):
         and the option for VAT on debits (TXD), in the context's language."""
         self.ensure_one()
         company = self.company_id
-        rate = f"{self._adv_late_penalty_rate():.2f}"
+        rate = formatLang(self.env, self._adv_late_penalty_rate(), digits=2)
         if self.commercial_partner_id.adv_public_buyer:
             penalties = self.env._(
                 "Late-payment interest: %(rate)s %% per year (ECB refinancing rate + 8 points), "
@@ -115,7 +116,7 @@ class AccountMove(models.Model):
         discount = (
             self.env._(
                 "Discount for early payment: %(percent)s %% if paid within %(days)s days.",
-                percent=f"{term.discount_percentage:.2f}",
+                percent=formatLang(self.env, term.discount_percentage, digits=2),
                 days=term.discount_days,
             )
             if term.early_discount

@@ -413,4 +413,5 @@ class ResCompany(models.Model):
         for product_xmlid, tax_code in tax_by_product.items():
             tax = self.env.ref(f"account.{company.id}_{tax_code}", raise_if_not_found=False)
             if tax:
+                tax.active = True  # the chart's 10 % taxes are archived until a company uses them
                 self.env.ref(product_xmlid).taxes_id = tax

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from lxml import html as lxml_html
 
 from odoo.addons.adv_dossier.models.adv_ecb_rate import half_year_start
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
@@ -70,6 +70,8 @@ class MoneyCommon(AdvDossierCommon):
         cls.service = cls.env["product.product"].create(
             {"name": "Contrat annuel d'entretien", "type": "service", "list_price": 2400.0}
         )
+        # taxed as any sold product (an invoice line without VAT is no valid Factur-X)
+        cls.product.taxes_id = cls.company.account_sale_tax_id
         cls.Rate = cls.env["adv.ecb.rate"]
 
     def _french_invoice(self, partner, lines, **values):
@@ -164,6 +166,21 @@ class TestLatePenaltyRates(MoneyCommon):
         self.assertEqual(row.rate, 2.40)
         self.company.invalidate_recordset()
         self.assertFalse(self.company.adv_ecb_rate_missing)
+
+    def test_only_accounting_managers_change_the_rates(self):
+        """Salespeople read the rates (they print invoices) but cannot change them, even by
+        RPC; an accounting manager can."""
+        row = self.Rate.search([], limit=1)
+        self.assertTrue(row.with_user(self.salesman).rate)
+        with self.assertRaises(AccessError):
+            row.with_user(self.salesman).rate = 9.0
+        with self.assertRaises(AccessError):
+            self.Rate.with_user(self.salesman).create({"date_from": date(2030, 1, 1), "rate": 1})
+        accountant = self._new_user(
+            login="adv_tom", name="Tom Comptable", groups="account.group_account_manager"
+        )
+        row.with_user(accountant).legal_rate = 2.5
+        self.assertEqual(row.legal_rate, 2.5)
 
 
 @tagged("post_install", "-at_install")
@@ -278,6 +295,17 @@ class TestFrenchDocuments(MoneyCommon):
             "Option pour le paiement de la taxe d'après les débits",
             self._html("account.account_invoices", invoice),
         )
+
+    def test_delivery_address_from_the_dossier(self):
+        """The dossier's delivery address goes to its quotes and their invoices."""
+        dossier = self._create_dossier(partner_shipping_id=self.delivery.id)
+        quote = self._create_quote(dossier, qty=1)
+        self.assertEqual(quote.partner_shipping_id, self.delivery)
+        self._confirm_anyway(quote)
+        quote.order_line.qty_delivered = 1
+        invoice = quote._create_invoices()
+        self.assertEqual(invoice.partner_shipping_id, self.delivery)
+        self.assertTrue(invoice._adv_delivery_address_differs())
 
     def test_goods_and_both(self):
         goods = self._french_invoice(
