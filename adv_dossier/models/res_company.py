@@ -201,15 +201,18 @@ class ResCompany(models.Model):
             company.adv_late_penalty_rate = rate.rate + company.adv_late_penalty_points
 
     def _inverse_adv_ecb_rate(self):
-        """The rate entered in the settings is the current half-year's, for every company."""
-        start = half_year_start(fields.Date.context_today(self))
+        """The rate entered in the settings is the current half-year's, for every company.
+        Saving the settings unchanged while the half-year has no rate (the field then shows
+        the latest known one) creates none: the warning stays until a rate is entered."""
+        today = fields.Date.context_today(self)
+        start = half_year_start(today)
         Rate = self.env["adv.ecb.rate"].sudo()
         for company in self:
             row = Rate.search([("date_from", "=", start)], limit=1)
             if row:
                 if row.rate != company.adv_ecb_rate:
                     row.rate = company.adv_ecb_rate
-            else:
+            elif company.adv_ecb_rate != Rate._adv_rate_for(today).rate:
                 Rate.create({"date_from": start, "rate": company.adv_ecb_rate})
 
     @api.constrains("adv_late_penalty_points")

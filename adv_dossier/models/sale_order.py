@@ -110,9 +110,11 @@ class SaleOrder(models.Model):
                     order.partner_invoice_id = commercial.address_get(["invoice"])["invoice"]
         return res
 
-    @api.depends("dossier_id.partner_shipping_id")
+    @api.depends("dossier_id")
     def _compute_partner_shipping_id(self):
-        """The dossier's delivery address, else the company's (not the contact's)."""
+        """The dossier's delivery address, else the company's (not the contact's). Taken
+        when the quote gets its dossier: a later change on the dossier does not move the
+        deliveries of orders already made."""
         res = super()._compute_partner_shipping_id()
         for order in self:
             partner = order.partner_id

@@ -159,6 +159,9 @@ class TestLatePenaltyRates(MoneyCommon):
         self.assertIn("ECB", activities.summary)
         self.company.invalidate_recordset()
         self.assertTrue(self.company.adv_ecb_rate_missing)
+        # saved unchanged: the latest known rate is no rate of this half-year
+        self.env["res.config.settings"].create({}).execute()
+        self.assertFalse(self.Rate.search([("date_from", "=", half_year_start(today))]))
         settings = self.env["res.config.settings"].create({})
         settings.adv_ecb_rate = 2.40
         settings.execute()
