@@ -74,6 +74,28 @@ class AdvEcbRate(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        rates = super().create(vals_list)
+        self._adv_invalidate_companies()
+        return rates
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._adv_invalidate_companies()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self._adv_invalidate_companies()
+        return result
+
+    def _adv_invalidate_companies(self):
+        """The companies' current rate fields are computed from this table."""
+        self.env["res.company"].invalidate_model(
+            ["adv_ecb_rate", "adv_ecb_rate_missing", "adv_late_penalty_rate"]
+        )
+
     @api.model
     def _adv_rate_for(self, day):
         """The rate of the half-year of ``day``, else the latest known before it (else the

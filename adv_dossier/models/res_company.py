@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import format_amount
+from odoo.tools import format_amount, formatLang
 
 from .adv_ecb_rate import PUBLIC_BUYER_POINTS, half_year_start
 
@@ -229,12 +229,12 @@ class ResCompany(models.Model):
                         "The late-penalty rate (%(rate)s %% = ECB %(ecb)s %% + %(points)s points) "
                         "may not be below three times the legal interest rate of %(half_year)s "
                         "(3 × %(legal)s %% = %(floor)s %%, Code de commerce L441-10).",
-                        rate=f"{rate.rate + company.adv_late_penalty_points:.2f}",
-                        ecb=f"{rate.rate:.2f}",
+                        rate=formatLang(self.env, rate.rate + company.adv_late_penalty_points),
+                        ecb=formatLang(self.env, rate.rate),
                         points=f"{company.adv_late_penalty_points:g}",
                         half_year=rate.name,
-                        legal=f"{rate.legal_rate:.2f}",
-                        floor=f"{floor:.2f}",
+                        legal=formatLang(self.env, rate.legal_rate),
+                        floor=formatLang(self.env, floor),
                     )
                 )
 
