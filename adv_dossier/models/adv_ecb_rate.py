@@ -24,7 +24,7 @@ class AdvEcbRate(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "ECB Refinancing Rate of a Half-Year"
     _order = "date_from desc"
-    _rec_name = "name"
+    _rec_name = "date_from"
 
     date_from = fields.Date(
         string="Half-Year From",
@@ -32,7 +32,7 @@ class AdvEcbRate(models.Model):
         tracking=True,
         help="1 January or 1 July: the rate in force on that day applies to the half-year.",
     )
-    name = fields.Char(string="Half-Year", compute="_compute_name", store=True)
+    name = fields.Char(string="Half-Year", compute="_compute_name")
     rate = fields.Float(
         string="ECB Refinancing Rate (%)",
         required=True,
@@ -58,10 +58,21 @@ class AdvEcbRate(models.Model):
     )
 
     @api.depends("date_from")
+    @api.depends_context("lang")
     def _compute_name(self):
         for rate in self:
-            day = rate.date_from
-            rate.name = f"{day.year} H{1 if day.month <= 6 else 2}" if day else False
+            rate.name = rate._adv_half_year_label(rate.date_from) if rate.date_from else False
+
+    @api.depends("date_from")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for rate in self:
+            rate.display_name = rate.name
+
+    @api.model
+    def _adv_half_year_label(self, day):
+        """'2026 H2' (French: 'S2 2026'), in the context's language."""
+        return self.env._("%(year)s H%(half)s", year=day.year, half=1 if day.month <= 6 else 2)
 
     @api.constrains("date_from")
     def _check_date_from(self):
@@ -123,20 +134,25 @@ class AdvEcbRate(models.Model):
         latest = self.search([], limit=1)
         if not latest:
             return
-        summary = self.env._(
-            "Enter the ECB rate of %(half_year)s",
-            half_year=f"{start.year} H{1 if start.month == 1 else 2}",
-        )
         managers = self.env.ref("account.group_account_manager").all_user_ids.filtered(
             lambda u: not u.share and u.active
         )
-        existing = latest.activity_ids.filtered(lambda a: a.summary == summary).user_id
-        for user in managers - existing:
+        for user in managers:
+            # in the accountant's language; one activity each, whoever runs it again
+            in_lang = self.with_context(lang=user.lang)
+            summary = in_lang.env._(
+                "Enter the ECB rate of %(half_year)s",
+                half_year=in_lang._adv_half_year_label(start),
+            )
+            if latest.activity_ids.filtered(
+                lambda a, u=user, s=summary: a.user_id == u and a.summary == s
+            ):
+                continue
             latest.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=start + relativedelta(days=1),
                 summary=summary,
-                note=self.env._(
+                note=in_lang.env._(
                     "The late-penalty rate printed on invoices and charged on late payments "
                     "uses the ECB main refinancing rate in force on the first day of the "
                     "half-year. Until it is entered, the latest known rate is used."

@@ -187,7 +187,7 @@ class ResCompany(models.Model):
                 company.adv_confirm_checks = company.country_id.code == "FR"
 
     @api.depends("adv_late_penalty_points")
-    @api.depends_context("date")
+    @api.depends_context("date", "lang")
     def _compute_adv_ecb_rate(self):
         Rate = self.env["adv.ecb.rate"]
         today = fields.Date.context_today(self)
@@ -195,9 +195,7 @@ class ResCompany(models.Model):
         missing = Rate._adv_missing_half_year(today)
         for company in self:
             company.adv_ecb_rate = rate.rate
-            company.adv_ecb_rate_missing = (
-                f"{missing.year} H{1 if missing.month == 1 else 2}" if missing else False
-            )
+            company.adv_ecb_rate_missing = Rate._adv_half_year_label(missing) if missing else False
             company.adv_late_penalty_rate = rate.rate + company.adv_late_penalty_points
 
     def _inverse_adv_ecb_rate(self):

@@ -157,7 +157,10 @@ class TestLatePenaltyRates(MoneyCommon):
         self.assertTrue(self.company.adv_ecb_rate_missing)
         activities = latest.activity_ids.filtered(lambda a: a.user_id == accountant)
         self.assertEqual(len(activities), 1)
-        self.assertIn("ECB", activities.summary)
+        self.assertEqual(
+            activities.summary,
+            f"Enter the ECB rate of {today.year} H{1 if today.month <= 6 else 2}",
+        )
         # saved unchanged: the latest known rate is no rate of this half-year
         self.env["res.config.settings"].create({}).execute()
         self.assertFalse(self.Rate.search([("date_from", "=", half_year_start(today))]))
