@@ -1,8 +1,7 @@
 from lxml import html as lxml_html
 
-from odoo.tests import tagged
-
 from odoo.addons.adv_dossier.tests.test_money import ENGLISH, MoneyCommon
+from odoo.tests import tagged
 
 
 @tagged("post_install", "-at_install")
