@@ -107,7 +107,52 @@ def main_junit(path, pytest_rc):
     return 1 if problems or failed or pytest_rc else 0
 
 
+FAILED_TEST = re.compile(r"^(?:FAIL|ERROR): (?P<test>.+?)\s*$")
+
+
+def main_odoo_suites(path, odoo_rc, expected_path):
+    """Odoo's own suites: the tests that failed, against the list of expected ones (each with
+    its reason); the closing line counts the unexpected failures only."""
+    expected = {}
+    with open(expected_path, encoding="utf-8") as listing:
+        for line in listing:
+            if line.strip() and not line.startswith("#"):
+                name, _sep, reason = line.partition("|")
+                expected[name.strip()] = reason.strip()
+    failed_tests, report = set(), None
+    with open(path, encoding="utf-8", errors="replace") as log:
+        for line in log:
+            match = LOG_LINE.match(line)
+            if not match or match["level"] not in ("ERROR", "CRITICAL"):
+                continue
+            test = FAILED_TEST.match(match["msg"])
+            if test:
+                name = test["test"].removeprefix("Subtest ")
+                if not name.startswith("setUpClass"):
+                    name = name.split(" (")[0]  # Class.method (subtest parameters)
+                failed_tests.add(name)
+            found = REPORT.search(match["msg"])
+            if found and match["logger"] == "odoo.tests.result":
+                report = found
+    run = int(report["run"]) if report else 0
+    unexpected = sorted(t for t in failed_tests if t not in expected)
+    for test in sorted(failed_tests & set(expected)):
+        print(f"[adv] expected: {test}: {expected[test]}", file=sys.stderr)
+    for test in unexpected:
+        print(f"[adv] UNEXPECTED: {test}", file=sys.stderr)
+    if not run:
+        print("[adv] no test report: the modules did not install or no test ran", file=sys.stderr)
+    print()
+    print(
+        f"{run - len(failed_tests)} passed, {len(unexpected) or (0 if run else 1)} failed "
+        f"({len(failed_tests) - len(unexpected)} expected failures)"
+    )
+    return 1 if unexpected or not run else 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--odoo-suites":
+        sys.exit(main_odoo_suites(sys.argv[2], int(sys.argv[3]), sys.argv[4]))
     if sys.argv[1] == "--junit":
         sys.exit(main_junit(sys.argv[2], int(sys.argv[3])))
     sys.exit(main(sys.argv[1], int(sys.argv[2])))

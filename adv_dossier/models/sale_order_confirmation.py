@@ -112,8 +112,10 @@ class SaleOrder(models.Model):
         problems = {}
         company = self.company_id
         if company.adv_confirm_checks:
-            last = self._adv_last_version()
-            if last and last._diff(self._adv_snapshot()):
+            # whoever confirms (a user without the versions' rights, an online payment) is
+            # checked against the last version the customer received
+            last = self.sudo()._adv_last_version()
+            if last and last._diff(self.sudo()._adv_snapshot()):
                 problems["changes"] = self.env._(
                     "the quote was changed since the customer received %(version)s",
                     version=last.display_name,
