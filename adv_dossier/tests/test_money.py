@@ -8,7 +8,7 @@ from lxml import html as lxml_html
 from odoo.addons.adv_dossier.models.adv_ecb_rate import half_year_start
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import AdvDossierCommon
 
@@ -73,6 +73,10 @@ class MoneyCommon(AdvDossierCommon):
         # taxed as any sold product (an invoice line without VAT is no valid Factur-X)
         cls.product.taxes_id = cls.company.account_sale_tax_id
         cls.Rate = cls.env["adv.ecb.rate"]
+
+    def assertFrench(self, text, document):
+        english = sorted(set(ENGLISH.findall(text)))
+        self.assertFalse(english, f"English words on the French {document}: {english}")
 
     def _french_invoice(self, partner, lines, **values):
         move = self.env["account.move"].create(
@@ -213,8 +217,12 @@ class TestLegalMaximumTerms(MoneyCommon):
             "45 jours fin de mois (2)", 45, "days_end_of_month_on_the", "0"
         )
         on_the_10th = self._term("45 jours fin de mois le 10", 45, "days_end_of_month_on_the")
+        days_15_on_the_10th = self._term(
+            "15 jours fin de mois le 10", 15, "days_end_of_month_on_the"
+        )
         days_60 = self._term("60 jours", 60)
         days_61 = self._term("61 jours", 61)
+        self.assertFalse(days_15_on_the_10th.adv_exceeds_legal_max)
         self.assertFalse(eom_then_45.adv_exceeds_legal_max)
         self.assertFalse(days_45_then_eom.adv_exceeds_legal_max)
         self.assertTrue(on_the_10th.adv_exceeds_legal_max)
@@ -267,10 +275,6 @@ class TestFrenchDocuments(MoneyCommon):
         html = report._render_qweb_html(report.report_name, records.ids)[0].decode()
         return " ".join(lxml_html.fromstring(html).text_content().split())
 
-    def assertFrench(self, text, document):
-        english = sorted(set(ENGLISH.findall(text)))
-        self.assertFalse(english, f"English words on the French {document}: {english}")
-
     def test_service_invoice_mentions(self):
         """The golf's maintenance invoice: provision of services, both SIRENs, the delivery
         address, the late-penalty rate of its due date's half-year, the seller's identity."""
@@ -309,6 +313,52 @@ class TestFrenchDocuments(MoneyCommon):
         quote.order_line.qty_delivered = 1
         invoice = quote._create_invoices()
         self.assertEqual(invoice.partner_shipping_id, self.delivery)
+        self.assertTrue(invoice._adv_delivery_address_differs())
+
+    def test_delivery_address_asked_at_the_first_order(self):
+        """A prospect's first order asks for its customer file and its delivery address, which
+        the order and its invoice then carry."""
+        self.company.adv_confirm_checks = True
+        prospect = self.env["res.partner"].create(
+            {
+                "name": "Golf de la Vallée",
+                "is_company": True,
+                "country_id": self.env.ref("base.fr").id,
+            }
+        )
+        order = self._create_quote(self._create_dossier(partner_id=prospect.id, contact_id=False))
+        self.assertEqual(order.partner_shipping_id, prospect)
+        action = order.with_context(adv_confirm_check=True).action_confirm()
+        wizard = Form(self.env["adv.order.confirm"].browse(action["res_id"]))
+        self.assertTrue(wizard.needs_customer_file)
+        # the delivery address created from the step (its "Create and edit")
+        site = self.env["res.partner"].create(
+            {
+                "name": "Practice",
+                "type": "delivery",
+                "parent_id": prospect.id,
+                "street": "Route du Lac",
+                "zip": "49000",
+                "city": "Angers",
+            }
+        )
+        wizard.company_registry = "732 829 320 00074"
+        wizard.vat = "FR44732829320"
+        wizard.street = "1 allée du Golf"
+        wizard.zip = "49000"
+        wizard.city = "Angers"
+        wizard.payment_term_id = self.env.ref("account.account_payment_term_30days")
+        if wizard.needs_payment_method:
+            wizard.payment_method_line_id = self.env["res.partner"]._adv_inbound_methods(
+                self.company
+            )[:1]
+        wizard.partner_shipping_id = site
+        wizard.save().action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.partner_shipping_id, site)
+        order.order_line.qty_delivered = 2
+        invoice = order._create_invoices()
+        self.assertEqual(invoice.partner_shipping_id, site)
         self.assertTrue(invoice._adv_delivery_address_differs())
 
     def test_goods_and_both(self):
@@ -395,16 +445,23 @@ class TestFrenchInvoicePdf(MoneyCommon, HttpCase):
     """The printed invoice, through this machine's wkhtmltopdf (Debian's, without patched
     Qt: Odoo's header and footer are left out of the PDF), read back with pdftotext."""
 
-    def test_invoice_pdf_in_french_with_the_sellers_identity(self):
-        self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["ir.module.module"].search(
-            [("name", "in", ["account", "adv_dossier"]), ("state", "=", "installed")]
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"].search(
+            [
+                ("name", "in", ["base", "web", "account", "sale", "adv_dossier"]),
+                ("state", "=", "installed"),
+            ]
         )._update_translations(["fr_FR"])
-        self.customer.lang = "fr_FR"
-        invoice = self._french_invoice(self.customer, [(self.service, 2400.0)])
-        report = self.env.ref("account.account_invoices")
+        (cls.customer | cls.contact | cls.salesman.partner_id).lang = "fr_FR"
+
+    def _pdf_text(self, report_ref, records):
+        """The text of the PDF printed by wkhtmltopdf, read back with pdftotext."""
+        report = self.env.ref(report_ref)
         pdf, report_type = report.with_context(force_report_rendering=True)._render_qweb_pdf(
-            report.report_name, invoice.ids
+            report.report_name, records.ids
         )
         self.assertEqual(report_type, "pdf")
         with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf_file:
@@ -416,15 +473,50 @@ class TestFrenchInvoicePdf(MoneyCommon, HttpCase):
                 check=True,
                 text=True,
             ).stdout
-        text = " ".join(text.split())
+        return " ".join(text.split())
+
+    def assertSellerIdentity(self, text, document):
         for expected in (
             self.company.name,
             "12 route des Pépinières",
+            "49130 Les Ponts-de-Cé",
             "SAS au capital de",
             "SIREN 389 770 157",
             "RCS Angers 389 770 157",
             "N° TVA FR24389770157",
-            "Prestation de services",
+        ):
+            self.assertIn(expected, text, f"{expected!r} missing from the {document}'s PDF")
+        self.assertFrench(text, f"{document}'s PDF")
+
+    def test_quote_reminder_and_cover_sheet_pdf_with_the_sellers_identity(self):
+        """The quote, the reminder letter and the dossier's cover sheet, printed: the seller's
+        whole identity on the paper, in French (the cover sheet in its responsible's language)."""
+        dossier = self._create_dossier(user_id=self.salesman.id)
+        quote = self._create_quote(dossier, qty=2)
+        text = self._pdf_text("sale.action_report_saleorder", quote)
+        self.assertSellerIdentity(text, "quote")
+        self.assertIn("Devis", text)
+        invoice = self._french_invoice(self.customer, [(self.product, 120.0)])
+        invoice.invoice_date_due = self._today() - timedelta(days=40)
+        reminder = (
+            self.env["adv.reminder.engine"]
+            ._prepare(self.company)
+            .filtered(lambda r: r.partner_id == self.customer)
+        )
+        self.assertTrue(reminder)
+        text = self._pdf_text("adv_dossier.action_report_adv_reminder_letter", reminder)
+        self.assertSellerIdentity(text, "reminder letter")
+        self.assertIn(invoice.name, text)
+        text = self._pdf_text("adv_dossier.action_report_adv_dossier_cover", dossier)
+        self.assertSellerIdentity(text, "cover sheet")
+        self.assertIn(dossier.name, text)
+
+    def test_invoice_pdf_in_french_with_the_sellers_identity(self):
+        invoice = self._french_invoice(self.customer, [(self.service, 2400.0)])
+        text = self._pdf_text("account.account_invoices", invoice)
+        self.assertSellerIdentity(text, "invoice")
+        for expected in (
+            "Nature de l'opération : Prestation de services",
             "SIREN client : 734187925",
             "40 €",
         ):
