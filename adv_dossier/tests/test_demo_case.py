@@ -94,6 +94,22 @@ class TestDemoCase(TransactionCase):
         self.assertEqual(self.env.company.sudo().adv_risk_gate, "block")
         self.assertIn("risk", self.ref("order_jardinerie_autumn")._adv_gate_problems())
 
+    def test_quotes_addressed_to_the_person_who_asked(self):
+        """Every quote of the case goes to its dossier's contact and is invoiced to the
+        customer company."""
+        orders = self.env["sale.order"].search([("dossier_id.contact_id", "!=", False)])
+        self.assertTrue(orders)
+        for order in orders:
+            self.assertEqual(order.partner_id, order.dossier_id.contact_id, order.name)
+            self.assertEqual(
+                order.partner_invoice_id.commercial_partner_id,
+                order.dossier_id.partner_id,
+                order.name,
+            )
+            self.assertTrue(order.partner_invoice_id.is_company, order.name)
+        for invoice in orders.invoice_ids:
+            self.assertTrue(invoice.partner_id.is_company, invoice.name)
+
     def test_french_invoices_of_the_case(self):
         """The golf's maintenance contract is a service delivered on the course, invoiced to
         the company; the town council is a public buyer (ECB + 8 points, Chorus Pro); the

@@ -36,7 +36,9 @@ class TestFacturX(MoneyCommon):
 
     def _xml(self, invoice):
         xml, _errors = self.env["account.edi.xml.cii"]._export_invoice(invoice)
-        self.assertTrue(facturx_xml_check_xsd()(xml, flavor="factur-x", level="extended"))
+        # valid at the EN 16931 (comfort) level, the one Odoo declares, and at the extended one
+        for level in ("en16931", "extended"):
+            self.assertTrue(facturx_xml_check_xsd()(xml, flavor="factur-x", level=level))
         return etree.fromstring(xml)
 
     def _values(self, tree, xpath):
@@ -72,7 +74,24 @@ class TestFacturX(MoneyCommon):
         self.assertIn("TXD", self._values(tree, "//ram:IncludedNote/ram:SubjectCode"))
 
     def test_goods_and_both(self):
-        goods = self._french_invoice(self.customer, [(self.product, 100.0)])
+        """Goods B1, both M1; the goods delivered elsewhere than the invoice address: the
+        delivery address (ship-to party) in the file too."""
+        site = self.env["res.partner"].create(
+            {
+                "name": "Parcours et practice",
+                "type": "delivery",
+                "parent_id": self.customer.id,
+                "street": "Lieu-dit Les Noues",
+                "zip": "49125",
+                "city": "Champigné",
+                "country_id": self.env.ref("base.fr").id,
+            }
+        )
+        goods = self._french_invoice(
+            self.customer, [(self.product, 100.0)], partner_shipping_id=site.id
+        )
+        ship_to = "//ram:ShipToTradeParty/ram:PostalTradeAddress/ram:LineOne"
+        self.assertEqual(self._values(self._xml(goods), ship_to), ["Lieu-dit Les Noues"])
         both = self._french_invoice(self.customer, [(self.product, 100.0), (self.service, 50.0)])
         path = "//ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID"
         self.assertEqual(self._values(self._xml(goods), path), ["B1"])
