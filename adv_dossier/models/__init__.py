@@ -3,6 +3,7 @@ from . import adv_dossier_stage
 from . import adv_dossier_tag
 from . import ir_actions_report
 from . import ir_attachment
+from . import adv_ecb_rate
 from . import res_company
 from . import res_config_settings
 from . import res_partner
@@ -18,3 +19,5 @@ from . import adv_aged_balance
 from . import adv_reminder_level
 from . import adv_reminder
 from . import mail_template
+from . import res_partner_legal
+from . import account_move_legal

@@ -78,6 +78,15 @@ class AdvDossier(models.Model):
         domain="[('commercial_partner_id', '=', commercial_partner_id), ('is_company', '=', False)]",
         help="The person who speaks for the customer in this project.",
     )
+    partner_shipping_id = fields.Many2one(
+        "res.partner",
+        string="Delivery Address",
+        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+        tracking=True,
+        help="Where the plants are delivered or the works done, when it is not the customer's "
+        "address (a site, another establishment): given to the dossier's quotes and printed on "
+        "their invoices.",
+    )
     contact_phone = fields.Char(related="contact_id.phone", string="Contact Phone", tracking=False)
     contact_email = fields.Char(related="contact_id.email", string="Contact E-mail", tracking=False)
     email_from = fields.Char(
@@ -566,7 +575,8 @@ class AdvDossier(models.Model):
                 "target": "current",
                 "context": {
                     "default_dossier_id": self.id,
-                    "default_partner_id": self.partner_id.id,
+                    # addressed to the person who asked, invoiced to the company
+                    "default_partner_id": (self.contact_id or self.partner_id).id,
                     "default_client_order_ref": self.customer_ref,
                     "default_user_id": self.user_id.id or self.env.uid,
                     "default_company_id": self.company_id.id,

@@ -1,5 +1,9 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.addons.base.models.ir_actions_report import _wkhtml
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import format_amount, formatLang
+
+from .adv_ecb_rate import PUBLIC_BUYER_POINTS, half_year_start
 
 
 class ResCompany(models.Model):
@@ -111,21 +115,52 @@ class ResCompany(models.Model):
     )
     adv_ecb_rate = fields.Float(
         string="ECB Refinancing Rate (%)",
-        default=2.15,
+        compute="_compute_adv_ecb_rate",
+        inverse="_inverse_adv_ecb_rate",
         digits=(5, 2),
-        help="The European Central Bank's main refinancing rate of the current half-year.",
+        help="The European Central Bank's main refinancing rate of the current half-year, "
+        "from the table of half-year rates (Invoicing > Configuration > ECB Rates).",
+    )
+    adv_ecb_rate_missing = fields.Char(
+        string="Half-Year Without ECB Rate",
+        compute="_compute_adv_ecb_rate",
+        help="The current half-year, when the table of ECB rates has no rate for it.",
     )
     adv_late_penalty_points = fields.Float(
         string="Late Penalty Points",
         default=10.0,
         digits=(5, 2),
-        help="Points added to the ECB rate for the late-payment penalties (at least 10 by "
-        "default, Code de commerce L441-10).",
+        help="Points added to the ECB rate for the late-payment penalties (10 by default, "
+        "Code de commerce L441-10; the rate may not be below three times the legal interest "
+        "rate). Public buyers owe the ECB rate + 8 points (Code de la commande publique "
+        "R2192-31), whatever this setting.",
     )
     adv_late_penalty_rate = fields.Float(
         string="Late Penalty Rate (%)",
-        compute="_compute_adv_late_penalty_rate",
+        compute="_compute_adv_ecb_rate",
         digits=(5, 2),
+        help="ECB rate of the current half-year + the company's points.",
+    )
+    adv_vat_on_debits = fields.Boolean(
+        string="VAT on Debits",
+        help="The company opted to pay VAT on services when invoiced (d'après les débits) "
+        "instead of when paid: its invoices say so (CGI annex II, art. 242 nonies A).",
+    )
+    adv_legal_form = fields.Char(
+        string="Legal Form",
+        help="Printed with the company's identity, e.g. SAS, SARL, EURL.",
+    )
+    adv_share_capital = fields.Monetary(
+        string="Share Capital",
+        currency_field="currency_id",
+        help="Printed with the legal form (e.g. SAS au capital de 50 000 €); empty for a sole "
+        "trader.",
+    )
+    adv_rcs_city = fields.Char(
+        string="RCS City",
+        help="The city of the trade register (RCS) where the company is registered, printed "
+        "as 'RCS Angers 389 770 157'. Empty when not registered with the RCS (e.g. craftsmen "
+        "register with the RM).",
     )
     adv_dossier_sequence_id = fields.Many2one("ir.sequence", string="Dossier Numbering", copy=False)
     adv_dossier_alias_id = fields.Many2one(
@@ -151,10 +186,98 @@ class ResCompany(models.Model):
             if not company.adv_confirm_checks:
                 company.adv_confirm_checks = company.country_id.code == "FR"
 
-    @api.depends("adv_ecb_rate", "adv_late_penalty_points")
-    def _compute_adv_late_penalty_rate(self):
+    @api.depends("adv_late_penalty_points")
+    @api.depends_context("date", "lang")
+    def _compute_adv_ecb_rate(self):
+        Rate = self.env["adv.ecb.rate"]
+        today = fields.Date.context_today(self)
+        rate = Rate._adv_rate_for(today)
+        missing = Rate._adv_missing_half_year(today)
         for company in self:
-            company.adv_late_penalty_rate = company.adv_ecb_rate + company.adv_late_penalty_points
+            company.adv_ecb_rate = rate.rate
+            company.adv_ecb_rate_missing = Rate._adv_half_year_label(missing) if missing else False
+            company.adv_late_penalty_rate = rate.rate + company.adv_late_penalty_points
+
+    def _inverse_adv_ecb_rate(self):
+        """The rate entered in the settings is the current half-year's, for every company.
+        Saving the settings unchanged while the half-year has no rate (the field then shows
+        the latest known one) creates none: the warning stays until a rate is entered."""
+        today = fields.Date.context_today(self)
+        start = half_year_start(today)
+        Rate = self.env["adv.ecb.rate"].sudo()
+        for company in self:
+            row = Rate.search([("date_from", "=", start)], limit=1)
+            if row:
+                if row.rate != company.adv_ecb_rate:
+                    row.rate = company.adv_ecb_rate
+            elif company.adv_ecb_rate != Rate._adv_rate_for(today).rate:
+                Rate.create({"date_from": start, "rate": company.adv_ecb_rate})
+
+    @api.constrains("adv_late_penalty_points")
+    def _check_adv_late_penalty_points(self):
+        today = fields.Date.context_today(self)
+        rate = self.env["adv.ecb.rate"]._adv_rate_for(today)
+        for company in self:
+            if company.adv_late_penalty_points < 0:
+                raise ValidationError(self.env._("Late penalty points cannot be negative."))
+            floor = 3 * rate.legal_rate
+            if rate.legal_rate and rate.rate + company.adv_late_penalty_points < floor:
+                raise ValidationError(
+                    self.env._(
+                        "The late-penalty rate (%(rate)s %% = ECB %(ecb)s %% + %(points)s points) "
+                        "may not be below three times the legal interest rate of %(half_year)s "
+                        "(3 × %(legal)s %% = %(floor)s %%, Code de commerce L441-10).",
+                        rate=formatLang(self.env, rate.rate + company.adv_late_penalty_points),
+                        ecb=formatLang(self.env, rate.rate),
+                        points=f"{company.adv_late_penalty_points:g}",
+                        half_year=rate.name,
+                        legal=formatLang(self.env, rate.legal_rate),
+                        floor=formatLang(self.env, floor),
+                    )
+                )
+
+    def _adv_late_penalty_points(self, partner):
+        """The points added to the ECB rate for ``partner``: 8 for a public buyer (Code de la
+        commande publique R2192-31), the company's points otherwise."""
+        self.ensure_one()
+        if partner and partner.commercial_partner_id.adv_public_buyer:
+            return PUBLIC_BUYER_POINTS
+        return self.adv_late_penalty_points
+
+    def _adv_late_penalty_rate(self, partner, due_date):
+        """The annual late-penalty rate (percentage) of a line of ``partner`` due on
+        ``due_date``: the ECB rate of the due date's half-year (1 January or 1 July) plus the
+        points of ``_adv_late_penalty_points``."""
+        self.ensure_one()
+        rate = self.env["adv.ecb.rate"]._adv_rate_for(due_date)
+        return rate.rate + self._adv_late_penalty_points(partner)
+
+    def _adv_legal_mentions(self):
+        """The company's legal identity as printed on its documents, in the context's
+        language: legal form and share capital, SIREN, RCS and city, VAT number."""
+        self.ensure_one()
+        mentions = []
+        if self.adv_legal_form and self.adv_share_capital:
+            mentions.append(
+                self.env._(
+                    "%(form)s with a share capital of %(capital)s",
+                    form=self.adv_legal_form,
+                    capital=format_amount(self.env, self.adv_share_capital, self.currency_id),
+                )
+            )
+        elif self.adv_legal_form:
+            mentions.append(self.adv_legal_form)
+        siren = self.partner_id._adv_siren()
+        if siren:
+            spaced = " ".join((siren[:3], siren[3:6], siren[6:]))
+            mentions.append(self.env._("SIREN %(siren)s", siren=spaced))
+            if self.adv_rcs_city:
+                mentions.append(
+                    self.env._("RCS %(city)s %(siren)s", city=self.adv_rcs_city, siren=spaced)
+                )
+        if self.vat:
+            mentions.append(self.env._("VAT number %(vat)s", vat=self.vat))
+        return mentions
 
     def _adv_check_user_company(self):
         """Refuse the companies the current user does not work for: the wizards and reports
@@ -277,3 +400,19 @@ class ResCompany(models.Model):
             )
         )
         self.sudo().adv_dossier_alias_id = alias
+
+    def _adv_identity_in_body(self):
+        """Whether documents print the seller's identity in the page body: Odoo's header and
+        footer, which hold it, need a wkhtmltopdf with patched Qt."""
+        return not _wkhtml().is_patched_qt
+
+    @api.model
+    def _adv_demo_set_taxes(self, tax_by_product):
+        """The classroom case: each product's sale tax of the main company's French chart
+        (``{product xmlid: tax template id}``); nothing with another chart of accounts."""
+        company = self.env.ref("base.main_company")
+        for product_xmlid, tax_code in tax_by_product.items():
+            tax = self.env.ref(f"account.{company.id}_{tax_code}", raise_if_not_found=False)
+            if tax:
+                tax.active = True  # the chart's 10 % taxes are archived until a company uses them
+                self.env.ref(product_xmlid).taxes_id = tax

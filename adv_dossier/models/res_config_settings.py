@@ -39,6 +39,8 @@ class ResConfigSettings(models.TransientModel):
         group="sales_team.group_sale_salesman",
     )
     adv_ecb_rate = fields.Float(related="company_id.adv_ecb_rate", readonly=False)
+    adv_ecb_rate_missing = fields.Char(related="company_id.adv_ecb_rate_missing")
+    adv_vat_on_debits = fields.Boolean(related="company_id.adv_vat_on_debits", readonly=False)
     adv_reminder_auto_send = fields.Boolean(
         related="company_id.adv_reminder_auto_send", readonly=False
     )

@@ -137,6 +137,36 @@ class SaleOrder(models.Model):
         )
         return True
 
+    @api.depends("dossier_id")
+    def _compute_partner_invoice_id(self):
+        """A quote addressed to the dossier's contact is invoiced to the company."""
+        res = super()._compute_partner_invoice_id()
+        for order in self:
+            partner = order.partner_id
+            if order.dossier_id and partner.parent_id and partner.type == "contact":
+                commercial = partner.commercial_partner_id
+                if order.partner_invoice_id in (partner, partner.parent_id):
+                    order.partner_invoice_id = commercial.address_get(["invoice"])["invoice"]
+        return res
+
+    @api.depends("dossier_id")
+    def _compute_partner_shipping_id(self):
+        """The dossier's delivery address, else the company's (not the contact's). Taken
+        when the quote gets its dossier: a later change on the dossier does not move the
+        deliveries of orders already made."""
+        res = super()._compute_partner_shipping_id()
+        for order in self:
+            partner = order.partner_id
+            dossier = order.dossier_id
+            if not dossier:
+                continue
+            if dossier.partner_shipping_id:
+                order.partner_shipping_id = dossier.partner_shipping_id
+            elif partner.parent_id and partner.type == "contact":
+                commercial = partner.commercial_partner_id
+                order.partner_shipping_id = commercial.address_get(["delivery"])["delivery"]
+        return res
+
     # ------------------------------------------------------------------
     # Onchange
     # ------------------------------------------------------------------
@@ -144,7 +174,8 @@ class SaleOrder(models.Model):
     def _onchange_dossier_id(self):
         dossier = self.dossier_id
         if dossier and not self.partner_id and dossier.partner_id:
-            self.partner_id = dossier.partner_id
+            # addressed to the person who asked, invoiced to the company
+            self.partner_id = dossier.contact_id or dossier.partner_id
         if dossier and not self.client_order_ref and dossier.customer_ref:
             self.client_order_ref = dossier.customer_ref
 

@@ -15,3 +15,4 @@ from . import test_translations
 from . import test_trays
 from . import test_ui
 from . import test_demo_case
+from . import test_money

@@ -94,6 +94,55 @@ class TestDemoCase(TransactionCase):
         self.assertEqual(self.env.company.sudo().adv_risk_gate, "block")
         self.assertIn("risk", self.ref("order_jardinerie_autumn")._adv_gate_problems())
 
+    def test_quotes_addressed_to_the_person_who_asked(self):
+        """Every quote of the case goes to its dossier's contact and is invoiced to the
+        customer company."""
+        orders = self.env["sale.order"].search([("dossier_id.contact_id", "!=", False)])
+        self.assertTrue(orders)
+        for order in orders:
+            self.assertEqual(order.partner_id, order.dossier_id.contact_id, order.name)
+            self.assertEqual(
+                order.partner_invoice_id.commercial_partner_id,
+                order.dossier_id.partner_id,
+                order.name,
+            )
+            self.assertTrue(order.partner_invoice_id.is_company, order.name)
+        for invoice in orders.invoice_ids:
+            self.assertTrue(invoice.partner_id.is_company, invoice.name)
+
+    def test_french_invoices_of_the_case(self):
+        """The golf's maintenance contract is a service delivered on the course, invoiced to
+        the company; the town council is a public buyer (ECB + 8 points, Chorus Pro); the
+        Résidence Les Tilleuls pays in two instalments; plants at 10 % and services at 20 %
+        with the French chart."""
+        golf = self.ref("order_golf")
+        self.assertEqual(golf.partner_id, self.ref("partner_golf_anjou_contact"))
+        invoice = golf.invoice_ids
+        self.assertEqual(invoice.partner_id, self.ref("partner_golf_anjou"))
+        self.assertEqual(invoice.adv_operation_nature, "services")
+        self.assertEqual(invoice.partner_shipping_id, self.ref("partner_golf_anjou_course"))
+        self.assertTrue(invoice._adv_delivery_address_differs())
+        town = self.ref("invoice_mairie_summer")
+        self.assertEqual(town.commercial_partner_id.adv_public_buyer, "authority")
+        self.assertEqual(town.adv_chorus_service_code, "SERVICES-TECHNIQUES")
+        ecb = self.env["adv.ecb.rate"]._adv_rate_for(town.invoice_date_due).rate
+        self.assertAlmostEqual(town._adv_late_penalty_rate(), ecb + 8)
+        self.assertAlmostEqual(invoice._adv_late_penalty_rate(), ecb + 10)
+        instalments = self.ref("invoice_tilleuls_winter_garden")
+        self.assertEqual(
+            len(
+                instalments.line_ids.filtered("date_maturity").filtered(
+                    lambda line: line.account_id.account_type == "asset_receivable"
+                )
+            ),
+            2,
+        )
+        self.assertEqual(instalments.payment_state, "partial")
+        if self.env.company.chart_template == "fr":
+            self.assertEqual(self.ref("product_lavender").taxes_id.amount, 10.0)
+            maintenance = self.ref("product_maintenance").taxes_id
+            self.assertEqual((maintenance.amount, maintenance.tax_scope), (20.0, "service"))
+
     def _case_customers(self):
         names = [
             "partner_paysages_loire",

@@ -193,7 +193,9 @@ class TestDossier(AdvDossierCommon):
         action = dossier.action_new_quotation()
         quote_form = Form(self.env["sale.order"].with_context(**action["context"]))
         self.assertEqual(quote_form.dossier_id, dossier)
-        self.assertEqual(quote_form.partner_id, self.customer)
+        # addressed to the person who asked, invoiced to the company
+        self.assertEqual(quote_form.partner_id, self.contact)
+        self.assertEqual(quote_form.partner_invoice_id, self.customer)
         self.assertEqual(quote_form.client_order_ref, "JR-2026-014")
 
     def test_customer_has_several_dossiers(self):

@@ -409,14 +409,14 @@ class TestQuoteToOrder(AdvDossierCommon):
 
     def test_quote_pdf_french_mentions(self):
         """Quotes and orders of a French company state both parties' SIREN and VAT, and the quote number."""
-        self.company.write({"company_registry": "44306184100047", "vat": "FR23443061841"})
+        self.company.write({"company_registry": "44306184100047", "vat": "FR64443061841"})
         self.prospect.write({"company_registry": "73282932000074", "vat": "FR44732829320"})
         quote = self._quote(payment_term_id=self.term_45.id)
         html = self.report._render_qweb_html(self.report.report_name, quote.ids)[0].decode()
         html = " ".join(re.sub(r"<[^>]+>", "", html).replace("\xa0", " ").split())
         for expected in (
             "SIREN 443061841",
-            "FR23443061841",
+            "FR64443061841",
             "SIREN 732829320",
             "FR44732829320",
             "45 Days",

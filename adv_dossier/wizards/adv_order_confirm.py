@@ -88,6 +88,13 @@ class AdvOrderConfirm(models.TransientModel):
         "Leave empty to take the next free code.",
     )
     payment_term_warning = fields.Char(compute="_compute_payment_term_warning")
+    partner_shipping_id = fields.Many2one(
+        related="order_id.partner_shipping_id",
+        readonly=False,
+        string="Delivery Address",
+        help="Where the order is delivered or the works done; printed on the invoice when it "
+        "is not the invoice address.",
+    )
     # the customer risk
     risk_message = fields.Char(compute="_compute_risk")
     risk_blocking = fields.Boolean(compute="_compute_risk")
@@ -182,8 +189,8 @@ class AdvOrderConfirm(models.TransientModel):
         for wizard in self:
             term = wizard.payment_term_id
             wizard.payment_term_warning = (
-                term._adv_legal_warning()
-                if term and wizard.is_french_company and term.adv_exceeds_legal_max
+                term._adv_legal_warning(wizard.order_id.partner_id)
+                if term and wizard.is_french_company
                 else False
             )
 
