@@ -11,3 +11,5 @@ from . import test_security
 from . import test_translations
 from . import test_ui
 from . import test_demo_case
+from . import test_reminder_mail
+from . import test_reminder_faults
