@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command, Domain
 from odoo.tools import SQL, format_date, formatLang
 
@@ -114,7 +114,9 @@ class AdvLatePenalty(models.Model):
     @api.model
     def _indemnity(self, company, currency, date):
         """The fixed recovery indemnity (EUR 40) in the invoice's currency."""
-        euro = self.env.ref("base.EUR")
+        euro = self.env["res.currency"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id("base.EUR")
+        )
         if currency == euro:
             return FIXED_INDEMNITY
         return euro._convert(FIXED_INDEMNITY, currency, company, date)
@@ -218,6 +220,8 @@ class AdvLatePenalty(models.Model):
         """Draft the penalty invoices (one per currency) of the days and indemnities of
         ``moves`` not billed yet, outside the scope of VAT, on the company's penalty
         account; the ledger records what they bill. Returns the invoices."""
+        if not self.env.su and not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(self.env._("Only accounting invoices late-payment penalties."))
         partner = partner.commercial_partner_id
         company._adv_check_user_company()
         date = fields.Date.context_today(self)

@@ -155,7 +155,7 @@ class AdvReminder(models.Model):
     # ------------------------------------------------------------------
     # Sending
     # ------------------------------------------------------------------
-    def _send(self, date=None):
+    def _send(self, day=None):
         """Give the reminders to their customers: e-mails queued in Odoo's mail queue (one
         ``create`` per model for the batch, see adv_reminder_mail), letters rendered, phone
         calls scheduled. Reminders to send and failed ones (retried) only; a reminder locked
@@ -198,7 +198,7 @@ class AdvReminder(models.Model):
                 )
         if not ready:
             return self.browse()
-        today = date or fields.Date.context_today(self)
+        today = day or fields.Date.context_today(self)
         ready._refresh_lines(still_due, today)
         (changed & ready)._set_level_from_lines()
         # a failed e-mail still right is queued again, anything else gets a new e-mail
@@ -208,6 +208,8 @@ class AdvReminder(models.Model):
         (ready - retry)._cancel_failed_mails()
         retry._retry_mails()
         ready -= retry
+        if not ready:
+            return retry
         phone = ready.filtered(lambda r: r.channel == "phone")
         rendered = (ready - phone)._render_emails()
         with_email = (ready - phone).filtered(lambda r: rendered[r.id]["has_email"])
@@ -221,74 +223,108 @@ class AdvReminder(models.Model):
         to_print.write({"state": "to_print", "date_sent": today, "failure_reason": False})
         phone.write({"state": "sent", "date_sent": today, "failure_reason": False})
         (ready | retry).line_ids.move_id._adv_dossiers()._move_to_stage_code("reminder")
-        if with_email or retry:
-            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         return ready | retry
+
+    @api.model
+    def _wake_mail_queue(self):
+        """Odoo's mail queue sends the e-mails queued now rather than at its next hourly run."""
+        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
     def _check_due_lines(self):
         """Which due lines of the reminders are still due: {move line id: (still due,
-        amount due in its currency, in the company's)}, the lines locked by another
-        transaction (a payment being recorded) left out. The row locks are taken in a
-        savepoint rolled back at once: nothing waits for the reminder."""
-        move_lines = self.line_ids.move_line_id
+        amount due in its currency, in the company's, [(payment date, amount)])}, the lines
+        locked by another transaction (a payment being recorded) left out. The row locks are
+        taken in a savepoint rolled back at once: nothing waits for the reminder."""
+        lines = self.env["adv.reminder.line"].search_fetch(
+            [("reminder_id", "in", self.ids)],
+            [
+                "reminder_id",
+                "move_line_id",
+                "level_id",
+                "currency_id",
+                "date_maturity",
+                "amount_residual",
+                "amount_residual_company",
+                "penalty",
+                "indemnity",
+                "company_id",
+            ],
+        )
+        move_lines = lines.move_line_id
         if not move_lines:
             return {}
         self.env["account.move.line"].flush_model(
-            ["amount_residual", "amount_residual_currency", "move_id", "parent_state"]
+            ["amount_residual", "amount_residual_currency", "move_id", "parent_state", "reconciled"]
         )
         self.env["account.move"].flush_model(["payment_state", "state"])
-        with self.env.cr.savepoint(flush=False) as savepoint:
-            rows = self.env.execute_query(
-                SQL(
-                    """
-                    SELECT aml.id,
-                           aml.parent_state = 'posted' AND NOT aml.reconciled
-                           AND aml.amount_residual > 0
-                           AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed'),
-                           aml.amount_residual_currency, aml.amount_residual
-                      FROM account_move_line aml
-                      JOIN account_move m ON m.id = aml.move_id
-                     WHERE aml.id IN %s
-                       FOR UPDATE OF aml SKIP LOCKED
-                    """,
-                    tuple(move_lines.ids),
-                )
+        self.env["account.partial.reconcile"].flush_model()
+        # the savepoint is opened and rolled back with the queries it frames
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SAVEPOINT adv_reminder_due_lines;
+                SELECT aml.id,
+                       aml.parent_state = 'posted' AND NOT aml.reconciled
+                       AND aml.amount_residual > 0
+                       AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed'),
+                       aml.amount_residual_currency, aml.amount_residual,
+                       ARRAY(SELECT p.max_date FROM account_partial_reconcile p
+                              WHERE p.debit_move_id = aml.id ORDER BY p.id),
+                       ARRAY(SELECT p.debit_amount_currency FROM account_partial_reconcile p
+                              WHERE p.debit_move_id = aml.id ORDER BY p.id)
+                  FROM account_move_line aml
+                  JOIN account_move m ON m.id = aml.move_id
+                 WHERE aml.id IN %s
+                   FOR UPDATE OF aml SKIP LOCKED
+                """,
+                tuple(move_lines.ids),
             )
-            savepoint.rollback()
-        return {row[0]: tuple(row[1:]) for row in rows}
+        )
+        self.env.cr.execute(
+            "ROLLBACK TO SAVEPOINT adv_reminder_due_lines; RELEASE SAVEPOINT adv_reminder_due_lines"
+        )
+        return {
+            row[0]: (row[1], row[2], row[3], list(zip(row[4], row[5], strict=True))) for row in rows
+        }
 
     def _refresh_lines(self, still_due, today):
-        """The days late, amounts due and accrued penalties of the lines, as of ``today``."""
-        payments = self.env["adv.late.penalty"]._payments(self.line_ids.move_line_id.ids)
+        """The days late, amounts due and accrued penalties of the lines, as of ``today``,
+        and the totals of the reminders (one query)."""
+        Penalty = self.env["adv.late.penalty"]
         values = {}
+        totals = {}
         for line in self.line_ids:
+            reminder = line.reminder_id
+            total = totals.setdefault(reminder, [0.0, 0.0])
             if line.move_line_id.id not in still_due:
-                continue
-            _due, amount, amount_company = still_due[line.move_line_id.id]
-            currency = line.currency_id
-            days = (today - line.date_maturity).days
-            rate = line.company_id._adv_late_penalty_rate(
-                line.reminder_id.partner_id, line.date_maturity
-            )
-            values[line.id] = (
-                currency.round(amount),
-                line.company_currency_id.round(amount_company),
-                days,
-                currency.round(
-                    self.env["adv.late.penalty"]._accrued(
-                        amount,
-                        payments.get(line.move_line_id.id, []),
-                        line.date_maturity,
-                        today,
-                        rate,
-                    )
-                ),
-            )
-        if values:
-            self.env["adv.reminder.line"].flush_model()
-            self.env.cr.execute(
-                SQL(
-                    """
+                amount, amount_company = line.amount_residual, line.amount_residual_company
+                line_penalty = line.penalty
+            else:
+                _due, amount, amount_company, payments = still_due[line.move_line_id.id]
+                currency = line.currency_id
+                rate = line.company_id._adv_late_penalty_rate(
+                    reminder.partner_id, line.date_maturity
+                )
+                amount = currency.round(amount)
+                amount_company = line.company_currency_id.round(amount_company)
+                line_penalty = currency.round(
+                    Penalty._accrued(amount, payments, line.date_maturity, today, rate)
+                )
+                values[line.id] = (
+                    amount,
+                    amount_company,
+                    (today - line.date_maturity).days,
+                    line_penalty,
+                )
+            total[0] += amount_company
+            ratio = amount_company / amount if amount else 1.0
+            total[1] += (line_penalty + line.indemnity) * ratio
+        self.env["adv.reminder.line"].flush_model()
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH lines AS (
                     UPDATE adv_reminder_line l
                        SET amount_residual = v.amount, amount_residual_company = v.amount_company,
                            days_overdue = v.days, penalty = v.penalty
@@ -298,18 +334,28 @@ class AdvReminder(models.Model):
                                    unnest(%(days)s::int[]) AS days,
                                    unnest(%(penalties)s::numeric[]) AS penalty) v
                      WHERE l.id = v.id
-                    """,
-                    ids=list(values),
-                    amounts=[v[0] for v in values.values()],
-                    company=[v[1] for v in values.values()],
-                    days=[v[2] for v in values.values()],
-                    penalties=[v[3] for v in values.values()],
                 )
+                UPDATE adv_reminder r
+                   SET amount_due = t.amount_due, penalties = t.penalties
+                  FROM (SELECT unnest(%(reminders)s::int[]) AS id,
+                               unnest(%(due)s::numeric[]) AS amount_due,
+                               unnest(%(penalty_totals)s::numeric[]) AS penalties) t
+                 WHERE r.id = t.id
+                """,
+                ids=list(values),
+                amounts=[v[0] for v in values.values()],
+                company=[v[1] for v in values.values()],
+                days=[v[2] for v in values.values()],
+                penalties=[v[3] for v in values.values()],
+                reminders=[reminder.id for reminder in totals],
+                due=[reminder.currency_id.round(t[0]) for reminder, t in totals.items()],
+                penalty_totals=[reminder.currency_id.round(t[1]) for reminder, t in totals.items()],
             )
-            self.env["adv.reminder.line"].invalidate_model(
-                ["amount_residual", "amount_residual_company", "days_overdue", "penalty"]
-            )
-        self._update_totals()
+        )
+        self.env["adv.reminder.line"].invalidate_model(
+            ["amount_residual", "amount_residual_company", "days_overdue", "penalty"]
+        )
+        self.invalidate_recordset(["amount_due", "penalties"])
 
     def _after_prepare(self, date):
         """Unsent reminders that got new lines or higher levels: the level of their highest
@@ -548,7 +594,8 @@ class AdvReminder(models.Model):
         for company in self.company_id:
             if not engine._try_lock_company(company):
                 busy |= self.filtered(lambda r, c=company: r.company_id == c)
-        (self - busy)._send()
+        if (self - busy)._send():
+            self._wake_mail_queue()
         if busy:
             return {
                 "type": "ir.actions.client",

@@ -1,6 +1,8 @@
 import time
 import zlib
 
+import psycopg2.errors
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -53,12 +55,14 @@ class AdvReminderEngine(models.AbstractModel):
             time.sleep(0.5)
         try:
             return self.with_company(company)._run_locked(company, today)
-        except Exception:
-            # the batch in progress is undone anyway: undo it now, to free the lock below
-            cr.rollback()
-            raise
         finally:
-            cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", RUN_LOCK_KEY, company.id))
+            unlock = SQL("SELECT pg_advisory_unlock(%s, %s)", RUN_LOCK_KEY, company.id)
+            try:
+                cr.execute(unlock)
+            except psycopg2.errors.InFailedSqlTransaction:
+                # the batch in progress failed and is undone anyway: undo it to free the lock
+                cr.rollback()
+                cr.execute(unlock)
 
     @api.model
     def _run_locked(self, company, today):
@@ -85,8 +89,12 @@ class AdvReminderEngine(models.AbstractModel):
             letters[i : i + LETTER_BATCH_SIZE] for i in range(0, len(letters), LETTER_BATCH_SIZE)
         ]
         remaining = len(todo)
+        woken = False
         for batch in batches:
-            batch._send()
+            if batch._send() and not woken:
+                # the mail queue starts sending what the batches commit
+                Reminder._wake_mail_queue()
+                woken = True
             remaining -= len(batch)
             if not commit_progress(self.env, len(batch), remaining):
                 return False
@@ -98,40 +106,49 @@ class AdvReminderEngine(models.AbstractModel):
     @api.model
     def _due_lines(self, company, date):
         """Overdue receivable lines of ``company`` that may be reminded at ``date`` (one
-        query, through core's partial index of the lines not reconciled)."""
+        query)."""
         self.env["res.partner"]._adv_flush_accounting()
         self.env["account.move.line"].flush_model(["reconciled", "amount_residual_currency"])
-        return self.env.execute_query_dict(
-            SQL(
-                """
-                SELECT aml.id, aml.move_id, p.commercial_partner_id AS partner_id,
-                       aml.date_maturity, aml.amount_residual_currency AS amount,
-                       aml.amount_residual AS amount_company, aml.currency_id, cp.is_company
-                  FROM account_move_line aml
-                  JOIN account_move m ON m.id = aml.move_id
-                  JOIN res_partner p ON p.id = aml.partner_id
-                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
-                 WHERE aml.account_id IN (
-                           SELECT a.id FROM account_account a
-                             JOIN account_account_res_company_rel rel
-                               ON rel.account_account_id = a.id
-                            WHERE a.account_type = 'asset_receivable'
-                              AND rel.res_company_id = %(company)s)
-                   AND aml.reconciled IS NOT TRUE
-                   AND aml.company_id = %(company)s
-                   AND aml.parent_state = 'posted'
-                   AND aml.amount_residual > 0
-                   AND aml.date_maturity < %(date)s
-                   AND m.move_type = 'out_invoice'
-                   AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed')
-                   AND NOT COALESCE(m.adv_no_reminder, FALSE)
-                   AND NOT COALESCE(m.adv_dispute, FALSE)
-                   AND NOT COALESCE(cp.adv_no_reminder, FALSE)
-              ORDER BY p.commercial_partner_id, aml.date_maturity, aml.id
-                """,
-                company=company.id,
-                date=date,
-            )
+        self.env["account.partial.reconcile"].flush_model()
+        return self.env.execute_query_dict(self._due_lines_query(company, date))
+
+    @api.model
+    def _due_lines_query(self, company, date):
+        """The query of ``_due_lines``: through core's partial index of the lines not
+        reconciled (account, partner) of the company's receivable accounts."""
+        return SQL(
+            """
+            SELECT aml.id, aml.move_id, p.commercial_partner_id AS partner_id,
+                   aml.date_maturity, aml.amount_residual_currency AS amount,
+                   aml.amount_residual AS amount_company, aml.currency_id, cp.is_company,
+                   ARRAY(SELECT pr.max_date FROM account_partial_reconcile pr
+                          WHERE pr.debit_move_id = aml.id ORDER BY pr.id) AS payment_dates,
+                   ARRAY(SELECT pr.debit_amount_currency FROM account_partial_reconcile pr
+                          WHERE pr.debit_move_id = aml.id ORDER BY pr.id) AS payment_amounts
+              FROM account_move_line aml
+              JOIN account_move m ON m.id = aml.move_id
+              JOIN res_partner p ON p.id = aml.partner_id
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id
+             WHERE aml.account_id IN (
+                       SELECT a.id FROM account_account a
+                         JOIN account_account_res_company_rel rel
+                           ON rel.account_account_id = a.id
+                        WHERE a.account_type = 'asset_receivable'
+                          AND rel.res_company_id = %(company)s)
+               AND aml.reconciled IS NOT TRUE
+               AND aml.company_id = %(company)s
+               AND aml.parent_state = 'posted'
+               AND aml.amount_residual > 0
+               AND aml.date_maturity < %(date)s
+               AND m.move_type = 'out_invoice'
+               AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed')
+               AND NOT COALESCE(m.adv_no_reminder, FALSE)
+               AND NOT COALESCE(m.adv_dispute, FALSE)
+               AND NOT COALESCE(cp.adv_no_reminder, FALSE)
+          ORDER BY p.commercial_partner_id, aml.date_maturity, aml.id
+            """,
+            company=company.id,
+            date=date,
         )
 
     @api.model
@@ -175,12 +192,13 @@ class AdvReminderEngine(models.AbstractModel):
         Reminder = self.env["adv.reminder"]
         if not self._try_lock_company(company):
             return Reminder
-        Reminder.sudo().search(
-            [
-                ("company_id", "=", company.id),
-                ("state", "=", "postponed"),
-                ("postponed_until", "<=", date),
-            ]
+        unsent = Reminder.sudo().search_fetch(
+            [("company_id", "=", company.id), ("state", "in", PENDING_STATES)],
+            ["partner_id", "state", "postponed_until"],
+            order="id",
+        )
+        unsent.filtered(
+            lambda r: r.state == "postponed" and r.postponed_until and r.postponed_until <= date
         ).write({"state": "to_send"})
         levels_all = (
             self.env["adv.reminder.level"]
@@ -201,15 +219,9 @@ class AdvReminderEngine(models.AbstractModel):
             else:  # its due line was recomputed (invoice reset to draft): same invoice and date
                 key = (entry["move_id"], entry["date_maturity"])
                 by_instalment.setdefault(key, []).append(entry)
-        pending = {
-            reminder.partner_id.id: reminder
-            for reminder in Reminder.sudo().search(
-                [("company_id", "=", company.id), ("state", "in", PENDING_STATES)],
-                order="id",
-            )
-        }
+        pending = {reminder.partner_id.id: reminder for reminder in unsent}
         Penalty = self.env["adv.late.penalty"]
-        payments = Penalty._payments([row["id"] for row in due])
+        indemnities = {}
         currencies = self.env["res.currency"].browse({row["currency_id"] for row in due})
         currency_of = {currency.id: currency for currency in currencies}
         partners = self.env["res.partner"].browse({row["partner_id"] for row in due})
@@ -243,7 +255,11 @@ class AdvReminderEngine(models.AbstractModel):
             rate = company._adv_late_penalty_rate(partner, row["date_maturity"])
             penalty = currency.round(
                 Penalty._accrued(
-                    row["amount"], payments.get(row["id"], []), row["date_maturity"], date, rate
+                    row["amount"],
+                    list(zip(row["payment_dates"], row["payment_amounts"], strict=True)),
+                    row["date_maturity"],
+                    date,
+                    rate,
                 )
             )
             if waiting:
@@ -258,7 +274,9 @@ class AdvReminderEngine(models.AbstractModel):
                 or row["move_id"] not in invoices_with_indemnity
             ):
                 invoices_with_indemnity.add(row["move_id"])
-                indemnity = Penalty._indemnity(company, currency, date)
+                if currency not in indemnities:
+                    indemnities[currency] = Penalty._indemnity(company, currency, date)
+                indemnity = indemnities[currency]
             new_lines.setdefault(row["partner_id"], []).append(
                 {
                     "move_line_id": row["id"],
@@ -283,9 +301,11 @@ class AdvReminderEngine(models.AbstractModel):
         )
         new_partners = [pid for pid in new_lines if pid not in pending]
         vals_list = []
+        round_company = company.currency_id.round
         for pid in new_partners:
+            lines = new_lines[pid]
             level = max(
-                (level_of[line["level_id"]] for line in new_lines[pid]),
+                (level_of[line["level_id"]] for line in lines),
                 key=lambda lv: lv.days_after_due,
             )
             vals_list.append(
@@ -295,6 +315,20 @@ class AdvReminderEngine(models.AbstractModel):
                     "level_id": level.id,
                     "channel": level.channel,
                     "date": date,
+                    "amount_due": round_company(
+                        sum(line["amount_residual_company"] for line in lines)
+                    ),
+                    "penalties": round_company(
+                        sum(
+                            (line["penalty"] + line["indemnity"])
+                            * (
+                                line["amount_residual_company"] / line["amount_residual"]
+                                if line["amount_residual"]
+                                else 1.0
+                            )
+                            for line in lines
+                        )
+                    ),
                 }
             )
         created = Reminder_su.create(vals_list)
@@ -307,18 +341,11 @@ class AdvReminderEngine(models.AbstractModel):
                 for line in lines
             ]
         )
-        touched |= {reminder_of[pid].id for pid in new_lines}
-        Reminder_su.browse(sorted(touched))._update_totals()
-        Reminder_su.browse(sorted(touched - set(created.ids)))._after_prepare(date)
-        return Reminder.browse(
-            Reminder_su.search(
-                [
-                    ("company_id", "=", company.id),
-                    ("state", "in", ("to_send", "failed")),
-                    ("date", "=", date),
-                ]
-            ).ids
-        )
+        touched |= {reminder_of[pid].id for pid in new_lines if pid in pending}
+        changed = Reminder_su.browse(sorted(touched))
+        changed._update_totals()
+        changed._after_prepare(date)
+        return Reminder.browse(sorted(set(created.ids) | touched))
 
     # ------------------------------------------------------------------
     # Menu and scheduled action

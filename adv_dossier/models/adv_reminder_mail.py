@@ -156,21 +156,37 @@ def _post_batch(records, values_by_id, comment):
     messages = records._message_create(msg_values_list)
 
     # the author follows the reminders (an active internal user posting by hand)
+    real_authors = _real_authors(records, msg_values_list)
     if not env.context.get("mail_post_autofollow_author_skip"):
         by_author = {}
         for record, values in zip(records, msg_values_list, strict=True):
-            real_author = record._message_compute_real_author(values["author_id"])
+            real_author = real_authors[values["author_id"]]
             if real_author and not real_author.partner_share:
                 by_author.setdefault(real_author.id, []).append(record.id)
         for partner_id, record_ids in by_author.items():
             records.browse(record_ids)._message_subscribe(partner_ids=[partner_id])
     for record, message, values in zip(records, messages, msg_values_list, strict=True):
         record._message_post_after_hook(message, values)
-    _notify(records, messages, msg_values_list, [kwargs for kwargs, _a in notify_kwargs_list])
+    _notify(
+        records,
+        messages,
+        msg_values_list,
+        [kwargs for kwargs, _a in notify_kwargs_list],
+        real_authors,
+    )
     return list(messages)
 
 
-def _recipients(records, msg_values_list, kwargs_list, subtype_id):
+def _real_authors(records, msg_values_list):
+    """``_message_compute_real_author`` of each author of the batch (it depends on the
+    author and the current user only)."""
+    return {
+        author_id: records._message_compute_real_author(author_id)
+        for author_id in {values["author_id"] for values in msg_values_list}
+    }
+
+
+def _recipients(records, msg_values_list, kwargs_list, subtype_id, real_authors):
     """``_notify_get_recipients`` for the batch: one query for every record's followers of
     the subtype and every direct recipient."""
     env = records.env
@@ -204,7 +220,7 @@ def _recipients(records, msg_values_list, kwargs_list, subtype_id):
         own = set(values["partner_ids"])
         skip_author_id = False
         if not kwargs.get("notify_author"):
-            skip_author_id = record._message_compute_real_author(values["author_id"]).id
+            skip_author_id = real_authors[values["author_id"]].id
             notify_author_mention = kwargs.get("notify_author_mention") or env.context.get(
                 "mail_notify_author_mention"
             )
@@ -226,7 +242,7 @@ def _recipients(records, msg_values_list, kwargs_list, subtype_id):
     return result
 
 
-def _notify(records, messages, msg_values_list, kwargs_list):
+def _notify(records, messages, msg_values_list, kwargs_list, real_authors):
     """``_notify_thread`` for the batch: e-mails and notifications created in one go."""
     env = records.env
     subtype_id = msg_values_list[0]["subtype_id"]
@@ -234,7 +250,7 @@ def _notify(records, messages, msg_values_list, kwargs_list):
         record._raise_for_invalid_parameters(
             set(kwargs), restricting_names=record._get_notify_valid_parameters()
         )
-    recipients_all = _recipients(records, msg_values_list, kwargs_list, subtype_id)
+    recipients_all = _recipients(records, msg_values_list, kwargs_list, subtype_id, real_authors)
     batch_size = int(env["ir.config_parameter"].sudo().get_param("mail.batch_size")) or 50
     mail_values_list, notification_values_list = [], []
     extra_pids = {}

@@ -13,3 +13,4 @@ from . import test_ui
 from . import test_demo_case
 from . import test_reminder_mail
 from . import test_reminder_faults
+from . import test_late_penalties

@@ -10,7 +10,7 @@ from ..models import adv_reminder_mail
 from .reminder_common import ReminderCommon
 
 # the stored values that differ between two postings of the same message by nature
-VOLATILE = {"id", "create_date", "write_date", "date", "message_id"}
+VOLATILE = {"id", "create_date", "write_date", "date", "read_date", "message_id"}
 
 REPLY = """From: {email_from}
 To: {to}

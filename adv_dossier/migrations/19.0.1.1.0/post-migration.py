@@ -18,7 +18,7 @@ REPLACEMENTS = [
 
 def migrate(cr, version):
     """The reminder e-mail templates (kept as the users edited them) show each invoice's
-    amount in its own currency and a total per currency."""
+    amount in its own currency and a total per currency, and go to their partner_to."""
     if not version:
         return
     cr.execute(
@@ -41,3 +41,8 @@ def migrate(cr, version):
             cr.execute(
                 "UPDATE mail_template SET body_html = %s WHERE id = %s", (Json(new), template_id)
             )
+        # the customer of the reminder (partner_to), as the templates say
+        cr.execute(
+            "UPDATE mail_template SET use_default_to = FALSE WHERE id = %s AND partner_to IS NOT NULL",
+            (template_id,),
+        )
