@@ -550,6 +550,8 @@ class AdvReminder(models.Model):
             )
         )
         for reminder in reminders:
+            # the mail queue runs as the superuser: the chatter in the company's language
+            reminder = reminder.with_context(lang=reminder.company_id.partner_id.lang)
             own = notifications.filtered(
                 lambda n, r=reminder: n.mail_message_id == r.mail_message_id
             )
@@ -573,10 +575,11 @@ class AdvReminder(models.Model):
         """A bounce of the reminder's e-mail: the reminder failed (retried by the next run)."""
         result = super()._message_receive_bounce(email, partner)
         for reminder in self.filtered(lambda r: r.state in ("queued", "sent")):
+            reminder = reminder.with_context(lang=reminder.company_id.partner_id.lang)
             reminder.write(
                 {
                     "state": "failed",
-                    "failure_reason": self.env._(
+                    "failure_reason": reminder.env._(
                         "%(email)s: the e-mail bounced.", email=email or partner.email or ""
                     ),
                 }
@@ -653,7 +656,7 @@ class AdvReminder(models.Model):
         )
         return True
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_given(self):
         if any(r.state in GIVEN_STATES or r.state == "failed" for r in self):
             raise UserError(self.env._("A reminder given to the customer is kept in the history."))
-        return super().unlink()

@@ -54,7 +54,11 @@ class AdvReminderEngine(models.AbstractModel):
                 return True
             time.sleep(0.5)
         try:
-            return self.with_company(company)._run_locked(company, today)
+            # its chatter (tracking, notes) in the company's language
+            engine = self.with_company(company).with_context(
+                lang=company.partner_id.lang or self.env.lang
+            )
+            return engine._run_locked(company, today)
         finally:
             unlock = SQL("SELECT pg_advisory_unlock(%s, %s)", RUN_LOCK_KEY, company.id)
             try:
@@ -115,7 +119,17 @@ class AdvReminderEngine(models.AbstractModel):
     @api.model
     def _due_lines_query(self, company, date):
         """The query of ``_due_lines``: through core's partial index of the lines not
-        reconciled (account, partner) of the company's receivable accounts."""
+        reconciled (account, partner), for the company's receivable accounts."""
+        receivable = (
+            self.env["account.account"]
+            .sudo()
+            .search(
+                [
+                    ("account_type", "=", "asset_receivable"),
+                    *self.env["account.account"]._check_company_domain(company),
+                ]
+            )
+        )
         return SQL(
             """
             SELECT aml.id, aml.move_id, p.commercial_partner_id AS partner_id,
@@ -129,12 +143,7 @@ class AdvReminderEngine(models.AbstractModel):
               JOIN account_move m ON m.id = aml.move_id
               JOIN res_partner p ON p.id = aml.partner_id
               JOIN res_partner cp ON cp.id = p.commercial_partner_id
-             WHERE aml.account_id IN (
-                       SELECT a.id FROM account_account a
-                         JOIN account_account_res_company_rel rel
-                           ON rel.account_account_id = a.id
-                        WHERE a.account_type = 'asset_receivable'
-                          AND rel.res_company_id = %(company)s)
+             WHERE aml.account_id = ANY(%(accounts)s)
                AND aml.reconciled IS NOT TRUE
                AND aml.company_id = %(company)s
                AND aml.parent_state = 'posted'
@@ -148,6 +157,7 @@ class AdvReminderEngine(models.AbstractModel):
           ORDER BY p.commercial_partner_id, aml.date_maturity, aml.id
             """,
             company=company.id,
+            accounts=receivable.ids,
             date=date,
         )
 

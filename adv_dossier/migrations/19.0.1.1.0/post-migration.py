@@ -1,3 +1,5 @@
+import re
+
 from psycopg2.extras import Json
 
 # the amounts of the reminder templates of 19.0.1.0.0, in the company's currency, and what
@@ -34,6 +36,11 @@ def migrate(cr, version):
             continue
         new = {}
         for lang, body in bodies.items():
+            # the total at the start of a line would lose the space before it (QWeb drops the
+            # indentation before a t-foreach)
+            body = re.sub(
+                r"\s*\n\s*(<strong t-out=\"format_amount\(object\.amount_due)", r" \1", body
+            )
             for old, replacement in REPLACEMENTS:
                 body = body.replace(old, replacement)
             new[lang] = body
