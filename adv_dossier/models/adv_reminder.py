@@ -168,9 +168,10 @@ class AdvReminder(models.Model):
         todo = self.filtered(lambda r: r.state in ("to_send", "failed"))
         if not todo:
             return self.browse()
-        todo = todo.try_lock_for_update(allow_referencing=True).filtered_domain(
-            [("state", "in", ("to_send", "failed"))]
-        )
+        todo = todo.try_lock_for_update(allow_referencing=True)
+        # their state as another run may have committed it
+        todo.invalidate_recordset(["state", "mail_message_id"])
+        todo = todo.filtered_domain([("state", "in", ("to_send", "failed"))])
         if not todo:
             return self.browse()
         still_due = todo._check_due_lines()
@@ -202,8 +203,11 @@ class AdvReminder(models.Model):
         ready._refresh_lines(still_due, today)
         (changed & ready)._set_level_from_lines()
         # a failed e-mail still right is queued again, anything else gets a new e-mail
+        failed_mails = ready._failed_mails()
         retry = ready.filtered(
-            lambda r: r.state == "failed" and r.mail_message_id and r not in changed
+            lambda r: r.state == "failed"
+            and r not in changed
+            and r.mail_message_id in failed_mails.mail_message_id
         )
         (ready - retry)._cancel_failed_mails()
         retry._retry_mails()
