@@ -1,7 +1,7 @@
 {
     "name": "ADV Dossier",
     "summary": "Sales administration (ADV) around one dossier per customer project",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/Sales",
     "author": "adv_dossier contributors",
     "website": "https://github.com/adv-dossier/adv_dossier",

@@ -48,9 +48,20 @@ def clone_rows(env, table, source_id, count, overrides):
 def build_data(env, min_age=-60, max_age=200, paid_share=0.3):
     company = env.company
     company.account_use_credit_limit = True
+    # the company's e-mail and e-mail domain: e-mails from the company, answers to its catchall
+    company.email = "compta@bench.example"
+    if not company.alias_domain_id:
+        company.alias_domain_id = env["mail.alias.domain"].create(
+            {"name": "bench.example", "catchall_alias": "reponses", "bounce_alias": "retours"}
+        )
     partners = env["res.partner"].create(
         [
-            {"name": f"Client bench {i:05d}", "is_company": True, "credit_limit": 20000.0}
+            {
+                "name": f"Client bench {i:05d}",
+                "is_company": True,
+                "credit_limit": 20000.0,
+                "email": f"compta{i:05d}@client-bench.example",
+            }
             for i in range(CUSTOMERS)
         ]
     )

@@ -18,6 +18,10 @@ from . import account_move
 from . import adv_aged_balance
 from . import adv_reminder_level
 from . import adv_reminder
+from . import adv_reminder_line
+from . import adv_reminder_engine
+from . import adv_late_penalty
+from . import mail_mail
 from . import mail_template
 from . import res_partner_legal
 from . import account_move_legal

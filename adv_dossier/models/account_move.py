@@ -36,7 +36,10 @@ class AccountMove(models.Model):
     def _compute_adv_reminder_count(self):
         counts = dict(
             self.env["adv.reminder.line"]._read_group(
-                [("move_id", "in", self.ids), ("reminder_id.state", "=", "sent")],
+                [
+                    ("move_id", "in", self.ids),
+                    ("reminder_id.state", "in", ("queued", "sent", "to_print")),
+                ],
                 ["move_id"],
                 ["__count"],
             )

@@ -254,7 +254,10 @@ class AdvDossier(models.Model):
 
     def _compute_reminder_count(self):
         lines = self.env["adv.reminder.line"].search_fetch(
-            [("move_id", "in", self.invoice_ids.ids), ("reminder_id.state", "=", "sent")],
+            [
+                ("move_id", "in", self.invoice_ids.ids),
+                ("reminder_id.state", "in", ("queued", "sent", "to_print")),
+            ],
             ["move_id", "reminder_id"],
         )
         for dossier in self:

@@ -1,53 +1,38 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.fields import Command
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from . import adv_reminder_mail
 from .adv_reminder_level import CHANNELS
-from .cron_progress import commit_progress, in_batches
 
-FIXED_INDEMNITY = (
-    40.0  # EUR per invoice paid late, professional customers (Code de commerce D441-5)
-)
-# the columns of a reminder's e-mail message given by _queue_mails, besides body and metadata
-MESSAGE_COLUMNS = [
-    "model",
-    "res_id",
-    "message_type",
-    "subtype_id",
-    "subject",
-    "email_from",
-    "reply_to",
-    "author_id",
-    "message_id",
+STATES = [
+    ("to_send", "To Send"),
+    ("postponed", "Postponed"),
+    ("queued", "Queued"),
+    ("sent", "Sent"),
+    ("failed", "Failed"),
+    ("to_print", "Letter to Print"),
+    ("skipped", "Skipped"),
 ]
-
-
-def insert_rows(env, table, columns, rows, returning=True, log_access=True):
-    """INSERT ``rows`` (lists of values in the order of ``columns``) into ``table`` in one
-    query, with the creation and last-update user and date of a record unless ``log_access``
-    is off (relation tables); returns the new ids in the order of ``rows``, as the ORM's own
-    INSERT does."""
-    if log_access:
-        columns = [*columns, "create_uid", "create_date", "write_uid", "write_date"]
-        log = [env.uid, env.cr.now(), env.uid, env.cr.now()]
-        rows = [[*row, *log] for row in rows]
-    query = SQL(
-        "INSERT INTO %s (%s) VALUES %s",
-        SQL.identifier(table),
-        SQL(", ").join(SQL.identifier(column) for column in columns),
-        SQL(", ").join(SQL("(%s)", SQL(", ").join(row)) for row in rows),
-    )
-    if not returning:
-        env.cr.execute(query)
-        return []
-    env.cr.execute(SQL("%s RETURNING id", query))
-    return [row[0] for row in env.cr.fetchall()]
+# not given to the customer yet: preparing again raises their level and adds the new due lines
+PENDING_STATES = ("to_send", "postponed", "failed")
+# given to the customer (or on its way): the count of a customer's reminders
+GIVEN_STATES = ("queued", "sent", "to_print")
+# the e-mail layout of the company (logo, address) around a reminder's text
+EMAIL_LAYOUT = "mail.mail_notification_light"
+# a batch of letters commits after this many PDFs (a PDF takes about a second)
+LETTER_BATCH_SIZE = 5
 
 
 class AdvReminder(models.Model):
-    """One payment reminder sent (or to send) to a customer, listing its overdue invoices."""
+    """A payment reminder of a customer, listing its overdue due lines at the level they
+    reached. It is prepared (To Send), then given to the customer: its e-mail queued (Queued),
+    gone (Sent) or refused by the mail server (Failed, retried by the next run), or its letter
+    to print when the customer has no e-mail address (Letter to Print)."""
 
     _name = "adv.reminder"
     _description = "Payment Reminder"
@@ -59,22 +44,31 @@ class AdvReminder(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    level_id = fields.Many2one("adv.reminder.level", required=True, readonly=True, index=True)
+    level_id = fields.Many2one(
+        "adv.reminder.level", required=True, readonly=True, tracking=True, index=True
+    )
     formal_notice = fields.Boolean(related="level_id.formal_notice")
     channel = fields.Selection(CHANNELS, required=True, readonly=True)
-    date = fields.Date(required=True, default=fields.Date.context_today, readonly=True, index=True)
+    date = fields.Date(
+        required=True,
+        default=fields.Date.context_today,
+        readonly=True,
+        index=True,
+        help="The day the reminder was prepared (again, when new invoices joined it).",
+    )
+    date_sent = fields.Date(
+        string="Sent On", readonly=True, copy=False, help="The day it was given to the customer."
+    )
     state = fields.Selection(
-        [
-            ("to_send", "To Send"),
-            ("sent", "Sent"),
-            ("skipped", "Skipped"),
-            ("postponed", "Postponed"),
-        ],
+        STATES,
         default="to_send",
         required=True,
+        readonly=True,
         tracking=True,
+        copy=False,
         index=True,
     )
+    failure_reason = fields.Text(readonly=True, copy=False)
     postponed_until = fields.Date(readonly=True)
     line_ids = fields.One2many(
         "adv.reminder.line", "reminder_id", string="Reminded Lines", readonly=True
@@ -82,37 +76,56 @@ class AdvReminder(models.Model):
     invoice_ids = fields.Many2many(
         "account.move", compute="_compute_invoice_ids", string="Invoices"
     )
-    amount_due = fields.Monetary(compute="_compute_amounts", store=True)
+    amount_due = fields.Monetary(
+        readonly=True, help="Total of the amounts due, in the company's currency."
+    )
     penalties = fields.Monetary(
         string="Late-Payment Penalties",
-        compute="_compute_amounts",
-        store=True,
-        help="Penalties at the company's rate for the days late, plus the fixed recovery indemnity "
-        "per invoice for professional customers.",
+        readonly=True,
+        help="Penalties accrued for the days late, plus the fixed recovery indemnity of each "
+        "late invoice for professional customers, in the company's currency.",
     )
-    attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
-    penalty_invoice_id = fields.Many2one("account.move", readonly=True, copy=False)
+    attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True, copy=False)
+    mail_message_id = fields.Many2one(
+        "mail.message",
+        string="E-mail",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The e-mail of the reminder, whose delivery gives its state.",
+    )
+    penalty_ids = fields.One2many("adv.late.penalty", "reminder_id", string="Penalties Billed")
 
-    @api.depends("line_ids.move_line_id")
+    _company_state_date_idx = models.Index("(company_id, state, date)")
+    _level_idx = models.Index("(level_id)")
+
+    @api.depends("line_ids.move_id")
     def _compute_invoice_ids(self):
         for reminder in self:
-            reminder.invoice_ids = reminder.line_ids.move_line_id.move_id
+            reminder.invoice_ids = reminder.line_ids.move_id
 
-    @api.depends("line_ids.amount_residual", "line_ids.penalty", "line_ids.indemnity")
-    def _compute_amounts(self):
-        for reminder in self:
-            reminder.amount_due = sum(reminder.line_ids.mapped("amount_residual"))
-            reminder.penalties = sum(reminder.line_ids.mapped("penalty")) + sum(
-                reminder.line_ids.mapped("indemnity")
-            )
-
-    @api.depends("partner_id", "level_id", "date")
+    @api.depends("partner_id", "level_id")
     def _compute_display_name(self):
         for reminder in self:
             reminder.display_name = f"{reminder.level_id.name} - {reminder.partner_id.name or ''}"
 
     def _mail_get_partner_fields(self, introspect_fields=False):
         return ["partner_id"]
+
+    def _adv_totals(self):
+        """The totals of the reminder by currency (invoices in several currencies are never
+        added up): [{'currency': res.currency, 'amount_due', 'penalty', 'indemnity'}]."""
+        self.ensure_one()
+        totals = {}
+        for line in self.line_ids:
+            total = totals.setdefault(
+                line.currency_id,
+                {"currency": line.currency_id, "amount_due": 0.0, "penalty": 0.0, "indemnity": 0.0},
+            )
+            total["amount_due"] += line.amount_residual
+            total["penalty"] += line.penalty
+            total["indemnity"] += line.indemnity
+        return sorted(totals.values(), key=lambda t: t["currency"] != self.currency_id)
 
     @api.model
     def _action_open(self, domain):
@@ -121,50 +134,159 @@ class AdvReminder(models.Model):
         action.update({"domain": domain, "context": {}})
         return action
 
+    def _update_totals(self):
+        """Set the totals of the reminders from their lines (one query)."""
+        if not self:
+            return
+        self.env["adv.reminder.line"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE adv_reminder r
+                   SET amount_due = COALESCE(t.amount_due, 0), penalties = COALESCE(t.penalties, 0)
+                  FROM (SELECT r2.id,
+                               SUM(l.amount_residual_company) AS amount_due,
+                               SUM(CASE WHEN l.amount_residual != 0
+                                        THEN (l.penalty + l.indemnity)
+                                             * l.amount_residual_company / l.amount_residual
+                                        ELSE l.penalty + l.indemnity END) AS penalties
+                          FROM adv_reminder r2
+                     LEFT JOIN adv_reminder_line l ON l.reminder_id = r2.id
+                         WHERE r2.id IN %s
+                      GROUP BY r2.id) t
+                 WHERE r.id = t.id
+                """,
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["amount_due", "penalties", "line_ids", "invoice_ids"])
+
     # ------------------------------------------------------------------
     # Sending
     # ------------------------------------------------------------------
-    def _send(self):
-        """Send the reminders still to send; their lines are locked and checked again first, so
-        a payment posted since the selection stops its reminder."""
-        todo = self.filtered(lambda r: r.state == "to_send")
-        still_due = todo._lock_due_lines()
-        sent = self.browse()
+    def _send(self, day=None):
+        """Give the reminders to their customers: e-mails queued in Odoo's mail queue (one
+        ``create`` per model for the batch, see adv_reminder_mail), letters rendered, phone
+        calls scheduled. Reminders to send and failed ones (retried) only; a reminder locked
+        by another run, or whose due lines are being paid right now, is left to the next run.
+
+        The due lines are checked just before: lines paid, credited, cancelled or reset to
+        draft since the preparation leave the reminder (everything paid: it is skipped). The
+        check takes the due lines' row locks and releases them at once, before any PDF is
+        rendered, so that payments never wait for a reminder."""
+        todo = self.filtered(lambda r: r.state in ("to_send", "failed"))
+        if not todo:
+            return self.browse()
+        todo = todo.try_lock_for_update(allow_referencing=True)
+        # their state as another run may have committed it
+        todo.invalidate_recordset(["state", "mail_message_id"])
+        todo = todo.filtered_domain([("state", "in", ("to_send", "failed"))])
+        if not todo:
+            return self.browse()
+        still_due = todo._check_due_lines()
+        ready = self.browse()
         skipped = self.browse()
-        paid = self.env["adv.reminder.line"]
+        gone = self.env["adv.reminder.line"]
         for reminder in todo:
-            own = reminder.line_ids
-            if any(line.move_line_id.id not in still_due for line in own):
-                continue  # being paid or reminded right now: the next run sends it
-            if not any(still_due[line.move_line_id.id] for line in own):
+            lines = reminder.line_ids
+            if any(line.move_line_id and line.move_line_id.id not in still_due for line in lines):
+                continue  # being paid right now: the next run sends it
+            due = lines.filtered(lambda rl: rl.move_line_id and still_due[rl.move_line_id.id][0])
+            if not due:
                 skipped |= reminder
                 continue
-            paid |= own.filtered(lambda rl: not still_due[rl.move_line_id.id])
-            sent |= reminder
-        paid.unlink()
+            gone |= lines - due
+            ready |= reminder
+        changed = gone.reminder_id
+        gone.unlink()
         if skipped:
-            skipped.write({"state": "skipped"})
+            skipped._cancel_failed_mails()
+            skipped.write({"state": "skipped", "failure_reason": False})
             for reminder in skipped:
-                reminder.message_post(body=self.env._("Not sent: everything was paid meanwhile."))
-        sent._deliver_batch()
-        sent.write({"state": "sent"})
-        sent.line_ids.move_id._adv_dossiers()._move_to_stage_code("reminder")
-        return sent
+                reminder.message_post(
+                    body=self.env._("Not sent: everything was paid or cancelled meanwhile.")
+                )
+        if not ready:
+            return self.browse()
+        today = day or fields.Date.context_today(self)
+        ready._refresh_lines(still_due, today)
+        (changed & ready)._set_level_from_lines()
+        # a failed e-mail still right is queued again, anything else gets a new e-mail
+        failed_mails = ready._failed_mails()
+        retry = ready.filtered(
+            lambda r: (
+                r.state == "failed"
+                and r not in changed
+                and r.mail_message_id in failed_mails.mail_message_id
+            )
+        )
+        (ready - retry)._cancel_failed_mails()
+        retry._retry_mails()
+        ready -= retry
+        if not ready:
+            return retry
+        phone = ready.filtered(lambda r: r.channel == "phone")
+        rendered = (ready - phone)._render_emails()
+        with_email = (ready - phone).filtered(lambda r: rendered[r.id]["has_email"])
+        to_print = ready - phone - with_email
+        for reminder in ready.filtered(lambda r: r.channel == "letter") | to_print:
+            reminder._render_letter()
+        with_email._post_emails(rendered)
+        to_print._note_letter_to_print()
+        ready._schedule_calls()
+        with_email.write({"state": "queued", "date_sent": today, "failure_reason": False})
+        to_print.write({"state": "to_print", "date_sent": today, "failure_reason": False})
+        phone.write({"state": "sent", "date_sent": today, "failure_reason": False})
+        (ready | retry).line_ids.move_id._adv_dossiers()._move_to_stage_code("reminder")
+        return ready | retry
 
-    def _lock_due_lines(self):
-        """Lock the due lines of the reminders (those locked by another transaction are left
-        out) and say, in the same query, which are still due: {move line id: still due}."""
-        move_lines = self.line_ids.move_line_id
+    @api.model
+    def _wake_mail_queue(self):
+        """Odoo's mail queue sends the e-mails queued now rather than at its next hourly run."""
+        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+
+    def _check_due_lines(self):
+        """Which due lines of the reminders are still due: {move line id: (still due,
+        amount due in its currency, in the company's, [(payment date, amount)])}, the lines
+        locked by another transaction (a payment being recorded) left out. The row locks are
+        taken in a savepoint rolled back at once: nothing waits for the reminder."""
+        lines = self.env["adv.reminder.line"].search_fetch(
+            [("reminder_id", "in", self.ids)],
+            [
+                "reminder_id",
+                "move_line_id",
+                "level_id",
+                "currency_id",
+                "date_maturity",
+                "amount_residual",
+                "amount_residual_company",
+                "penalty",
+                "indemnity",
+                "company_id",
+            ],
+        )
+        move_lines = lines.move_line_id
         if not move_lines:
             return {}
-        self.env["account.move.line"].flush_model(["amount_residual", "move_id"])
-        self.env["account.move"].flush_model(["payment_state"])
+        self.env["account.move.line"].flush_model(
+            ["amount_residual", "amount_residual_currency", "move_id", "parent_state", "reconciled"]
+        )
+        self.env["account.move"].flush_model(["payment_state", "state"])
+        self.env["account.partial.reconcile"].flush_model()
+        # the savepoint is opened and rolled back with the queries it frames
         rows = self.env.execute_query(
             SQL(
                 """
+                SAVEPOINT adv_reminder_due_lines;
                 SELECT aml.id,
-                       aml.amount_residual > 0
-                       AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed')
+                       aml.parent_state = 'posted' AND NOT aml.reconciled
+                       AND aml.amount_residual > 0
+                       AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed'),
+                       aml.amount_residual_currency, aml.amount_residual,
+                       ARRAY(SELECT p.max_date FROM account_partial_reconcile p
+                              WHERE p.debit_move_id = aml.id ORDER BY p.id),
+                       ARRAY(SELECT p.debit_amount_currency FROM account_partial_reconcile p
+                              WHERE p.debit_move_id = aml.id ORDER BY p.id)
                   FROM account_move_line aml
                   JOIN account_move m ON m.id = aml.move_id
                  WHERE aml.id IN %s
@@ -173,135 +295,212 @@ class AdvReminder(models.Model):
                 tuple(move_lines.ids),
             )
         )
-        move_lines.invalidate_recordset(["amount_residual"])
-        move_lines.move_id.invalidate_recordset(["payment_state"])
-        return dict(rows)
+        self.env.cr.execute(
+            "ROLLBACK TO SAVEPOINT adv_reminder_due_lines; RELEASE SAVEPOINT adv_reminder_due_lines"
+        )
+        return {
+            row[0]: (row[1], row[2], row[3], list(zip(row[4], row[5], strict=True))) for row in rows
+        }
 
-    def _deliver_batch(self):
-        """E-mails of a template rendered for the whole batch at once (one QWeb rendering per
-        language) and queued in bulk; letters (a PDF each) one by one; phone calls scheduled
-        together."""
+    def _refresh_lines(self, still_due, today):
+        """The days late, amounts due and accrued penalties of the lines, as of ``today``,
+        and the totals of the reminders (one query)."""
+        Penalty = self.env["adv.late.penalty"]
+        values = {}
+        totals = {}
+        for line in self.line_ids:
+            reminder = line.reminder_id
+            total = totals.setdefault(reminder, [0.0, 0.0])
+            if line.move_line_id.id not in still_due:
+                amount, amount_company = line.amount_residual, line.amount_residual_company
+                line_penalty = line.penalty
+            else:
+                _due, amount, amount_company, payments = still_due[line.move_line_id.id]
+                currency = line.currency_id
+                rate = line.company_id._adv_late_penalty_rate(
+                    reminder.partner_id, line.date_maturity
+                )
+                amount = currency.round(amount)
+                amount_company = line.company_currency_id.round(amount_company)
+                line_penalty = currency.round(
+                    Penalty._accrued(amount, payments, line.date_maturity, today, rate)
+                )
+                values[line.id] = (
+                    amount,
+                    amount_company,
+                    (today - line.date_maturity).days,
+                    line_penalty,
+                )
+            total[0] += amount_company
+            ratio = amount_company / amount if amount else 1.0
+            total[1] += (line_penalty + line.indemnity) * ratio
+        self.env["adv.reminder.line"].flush_model()
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH lines AS (
+                    UPDATE adv_reminder_line l
+                       SET amount_residual = v.amount, amount_residual_company = v.amount_company,
+                           days_overdue = v.days, penalty = v.penalty
+                      FROM (SELECT unnest(%(ids)s::int[]) AS id,
+                                   unnest(%(amounts)s::numeric[]) AS amount,
+                                   unnest(%(company)s::numeric[]) AS amount_company,
+                                   unnest(%(days)s::int[]) AS days,
+                                   unnest(%(penalties)s::numeric[]) AS penalty) v
+                     WHERE l.id = v.id
+                )
+                UPDATE adv_reminder r
+                   SET amount_due = t.amount_due, penalties = t.penalties
+                  FROM (SELECT unnest(%(reminders)s::int[]) AS id,
+                               unnest(%(due)s::numeric[]) AS amount_due,
+                               unnest(%(penalty_totals)s::numeric[]) AS penalties) t
+                 WHERE r.id = t.id
+                """,
+                ids=list(values),
+                amounts=[v[0] for v in values.values()],
+                company=[v[1] for v in values.values()],
+                days=[v[2] for v in values.values()],
+                penalties=[v[3] for v in values.values()],
+                reminders=[reminder.id for reminder in totals],
+                due=[reminder.currency_id.round(t[0]) for reminder, t in totals.items()],
+                penalty_totals=[reminder.currency_id.round(t[1]) for reminder, t in totals.items()],
+            )
+        )
+        self.env["adv.reminder.line"].invalidate_model(
+            ["amount_residual", "amount_residual_company", "days_overdue", "penalty"]
+        )
+        self.invalidate_recordset(["amount_due", "penalties"])
+
+    def _after_prepare(self, date):
+        """Unsent reminders that got new lines or higher levels: the level of their highest
+        line, dated ``date``; a failed one gets a new e-mail (the failed one is cancelled)."""
+        failed = self.filtered(lambda r: r.state == "failed")
+        failed._cancel_failed_mails()
+        failed.write({"state": "to_send", "failure_reason": False})
+        self.write({"date": date})
+        self._set_level_from_lines()
+
+    def _set_level_from_lines(self):
+        """After lines left a reminder, its level is the highest its remaining lines reached."""
+        for reminder in self:
+            level = reminder.line_ids.level_id.sorted("days_after_due")[-1:]
+            if level and level != reminder.level_id:
+                reminder.write({"level_id": level.id, "channel": level.channel})
+
+    def _render_emails(self):
+        """The e-mails of the reminders rendered from their levels' templates, once per
+        template and language for the whole batch: {reminder id: values}, with
+        ``has_email`` telling whether a recipient has an e-mail address."""
         by_template = {}
-        calls = self.browse()
         for reminder in self:
             template = reminder.level_id.mail_template_id
-            if reminder.channel == "email" and template:
-                by_template[template] = by_template.get(template, self.browse()) | reminder
-            else:
-                reminder._deliver()
-            if reminder.channel != "phone" and reminder.level_id.phone_call:
-                calls |= reminder
-        calls._schedule_call()
+            by_template[template] = by_template.get(template, self.browse()) | reminder
+        rendered = {}
         for template, reminders in by_template.items():
-            rendered = template.with_context(adv_render_once=True)._generate_template(
-                reminders.ids, ["subject", "body_html", "email_from", "partner_to", "reply_to"]
-            )
-            reminders._queue_mails(rendered)
-
-    def _queue_mails(self, rendered):
-        """One outgoing e-mail per reminder (``rendered``: {reminder id: values rendered by its
-        template}), its message in the reminder's chatter. The messages, e-mails and recipients
-        are inserted with one query each: a ``mail.mail`` created through the ORM costs some
-        milliseconds (defaults, inverse caches, one record at a time), a thousand of them every
-        night. The values are the ones ``mail.mail.create`` stores (message id, date,
-        signature flag, body sanitized by the ``body`` field itself); a body holding inline
-        images, which the ORM turns into attachments, goes through the ORM."""
-        Mail = self.env["mail.mail"].sudo()
-        Message = self.env["mail.message"].sudo()
-        body_field = Message._fields["body"]
-        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
-        author = self.env.user.partner_id
-        date = fields.Datetime.now()
-        by_orm, messages, mails, recipients = [], [], [], []
-        for reminder in self:
-            values = rendered[reminder.id]
-            body = values.get("body_html") or ""
-            mail_values = {
-                "model": self._name,
-                "res_id": reminder.id,
-                "message_type": "comment",
-                "subtype_id": comment,
-                "subject": values.get("subject") or False,
-                "email_from": values.get("email_from")
-                or self.env.user.email_formatted
-                or reminder.company_id.email_formatted,
-                "reply_to": values.get("reply_to") or False,
-                "author_id": author.id,
-            }
-            partner_ids = list(values.get("partner_ids", []))
-            if "data:image" in body:
-                by_orm.append(
-                    dict(
-                        mail_values,
-                        body=body,
-                        body_html=body,
-                        recipient_ids=[Command.set(partner_ids)],
-                        partner_ids=[Command.set(partner_ids)],
-                        auto_delete=False,
+            if template:
+                rendered.update(
+                    template.with_context(adv_render_once=True)._generate_template(
+                        reminders.ids,
+                        [
+                            "subject",
+                            "body_html",
+                            "email_from",
+                            "partner_to",
+                            "email_to",
+                            "email_cc",
+                            "reply_to",
+                            "lang",
+                        ],
+                        find_or_create_partners=True,
                     )
                 )
-                continue
-            mail_values["message_id"] = Message._get_message_id(mail_values)
-            messages.append(
-                [mail_values[column] or None for column in MESSAGE_COLUMNS]
-                + [
-                    body_field.convert_to_column_insert(body, Message),
-                    True,
-                    date,
-                ]
-            )
-            mails.append(body)
-            recipients.append(partner_ids)
-        if by_orm:
-            Mail.create(by_orm)
-        if not messages:
-            return
-        message_columns = [
-            *MESSAGE_COLUMNS,
-            "body",
-            "email_add_signature",  # its default
-            "date",
-        ]
-        message_ids = insert_rows(self.env, "mail_message", message_columns, messages)
-        mail_ids = insert_rows(
-            self.env,
-            "mail_mail",
-            ["mail_message_id", "state", "body_html", "auto_delete"],
-            [
-                [message_id, "outgoing", body, False]
-                for message_id, body in zip(message_ids, mails, strict=True)
-            ],
-        )
-        for table, ids in (
-            ("mail_message_res_partner_rel", message_ids),
-            ("mail_mail_res_partner_rel", mail_ids),
-        ):
-            column = "mail_message_id" if table.startswith("mail_message") else "mail_mail_id"
-            rows = [
-                [record_id, partner_id]
-                for record_id, partner_ids in zip(ids, recipients, strict=True)
-                for partner_id in partner_ids
-            ]
-            if rows:
-                insert_rows(
-                    self.env,
-                    table,
-                    [column, "res_partner_id"],
-                    rows,
-                    returning=False,
-                    log_access=False,
+            else:
+                rendered.update(
+                    {
+                        r.id: {"body_html": Markup(), "partner_ids": r.partner_id.ids}
+                        for r in reminders
+                    }
                 )
-        Message.invalidate_model()
-        Mail.invalidate_model()
-        self.invalidate_recordset(
-            ["message_ids", "message_needaction", "message_needaction_counter"]
+        partners = self.env["res.partner"].browse(
+            {pid for values in rendered.values() for pid in values.get("partner_ids", [])}
+        )
+        with_email = set(partners.filtered("email_normalized").ids)
+        for values in rendered.values():
+            values["has_email"] = bool(with_email.intersection(values.get("partner_ids", [])))
+        return rendered
+
+    def _render_letter(self):
+        """The letter as a PDF, attached to the reminder (and to its e-mail)."""
+        self.ensure_one()
+        report = self.env.ref("adv_dossier.action_report_adv_reminder_letter")
+        pdf, _type = report.sudo()._render_qweb_pdf(report.report_name, self.ids)
+        self.attachment_id = self.env["ir.attachment"].create(
+            {
+                "name": f"{self.display_name}.pdf",
+                "raw": pdf,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/pdf",
+            }
         )
 
-    def _schedule_call(self):
-        """A phone call to the customer for each reminder, for its salesperson (or the user),
-        summed up in the salesperson's language (the scheduled action runs as OdooBot)."""
-        by_user = {}
+    def _post_values(self, rendered):
+        """The values ``message_post`` gets for each reminder's e-mail (``rendered``: its
+        template rendered): from the company (or its reminder sender), in the company's
+        layout, in the customer's language, queued (never sent inside the transaction)."""
+        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        result = {}
         for reminder in self:
+            values = rendered[reminder.id]
+            sender = reminder.company_id._adv_reminder_sender()
+            post = {
+                "body": values.get("body_html") or Markup(),
+                "subject": values.get("subject") or False,
+                "partner_ids": list(values.get("partner_ids", [])),
+                "author_id": sender.id,
+                "message_type": "comment",
+                "subtype_id": comment,
+                "email_layout_xmlid": EMAIL_LAYOUT,
+                "email_add_signature": False,
+                "mail_auto_delete": reminder.level_id.mail_template_id.auto_delete,
+                "force_email_lang": values.get("lang") or reminder.partner_id.lang,
+                "force_send": False,
+            }
+            if values.get("email_from"):
+                post["email_from"] = values["email_from"]
+            if values.get("reply_to"):
+                post["reply_to"] = values["reply_to"]
+            if reminder.attachment_id:
+                post["attachment_ids"] = reminder.attachment_id.ids
+            result[reminder.id] = post
+        return result
+
+    def _post_emails(self, rendered):
+        """One e-mail per reminder (``rendered``: see ``_render_emails``), posted as
+        ``message_post`` posts it, for the whole batch at once (adv_reminder_mail)."""
+        if not self:
+            return
+        messages = adv_reminder_mail.post_messages(self, self._post_values(rendered))
+        for reminder, message in zip(self, messages, strict=True):
+            reminder.mail_message_id = message
+
+    def _note_letter_to_print(self):
+        for reminder in self:
+            reminder.message_post(
+                body=self.env._(
+                    "Letter to print and post: %(customer)s has no e-mail address.",
+                    customer=reminder.partner_id.display_name,
+                ),
+                attachment_ids=reminder.attachment_id.ids,
+            )
+
+    def _schedule_calls(self):
+        """A phone call to the customer for each reminder whose level asks for one, for its
+        salesperson (or the user), summed up in the salesperson's language (the scheduled
+        action runs as OdooBot)."""
+        by_user = {}
+        for reminder in self.filtered(lambda r: r.channel == "phone" or r.level_id.phone_call):
             user = reminder.partner_id.user_id or self.env.user
             by_user[user] = by_user.get(user, self.browse()) | reminder
         for user, reminders in by_user.items():
@@ -312,335 +511,167 @@ class AdvReminder(models.Model):
                 user_id=user.id,
             )
 
-    def _deliver(self):
-        self.ensure_one()
-        level = self.level_id
-        attachments = self.env["ir.attachment"]
-        if self.channel == "letter":
-            report = self.env.ref("adv_dossier.action_report_adv_reminder_letter")
-            pdf, _type = report._render_qweb_pdf(report.report_name, self.ids)
-            attachments = self.env["ir.attachment"].create(
+    def _retry_mails(self):
+        """Queue the failed e-mails of the reminders again, as Odoo's Retry does."""
+        mails = self._failed_mails()
+        mails.mark_outgoing()
+        self.env["mail.notification"].sudo().search(
+            [
+                ("mail_mail_id", "in", mails.ids),
+                ("notification_status", "in", ("exception", "bounce")),
+            ]
+        ).write({"notification_status": "ready", "failure_type": False, "failure_reason": False})
+        self.write({"state": "queued", "failure_reason": False})
+
+    def _cancel_failed_mails(self):
+        """The failed e-mail of a reminder about to get a new one is cancelled, so that
+        nobody retries it by hand."""
+        mails = self._failed_mails()
+        if mails:
+            mails.cancel()
+            self.env["mail.notification"].sudo().search([("mail_mail_id", "in", mails.ids)]).write(
+                {"notification_status": "canceled"}
+            )
+        self.filtered("mail_message_id").mail_message_id = False
+
+    def _failed_mails(self):
+        messages = self.filtered(lambda r: r.state == "failed").mail_message_id
+        if not messages:
+            return self.env["mail.mail"]
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "in", messages.ids), ("state", "=", "exception")])
+        )
+
+    @api.model
+    def _sync_mail_state(self, messages):
+        """The reminders whose e-mail is one of ``messages`` follow its delivery: Sent when
+        every recipient got it, Failed (with the reason) when one did not."""
+        reminders = self.sudo().search(
+            [("mail_message_id", "in", messages.ids), ("state", "in", ("queued", "sent", "failed"))]
+        )
+        if not reminders:
+            return
+        notifications = (
+            self.env["mail.notification"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id", "in", reminders.mail_message_id.ids),
+                    ("notification_type", "=", "email"),
+                    ("notification_status", "!=", "canceled"),
+                ]
+            )
+        )
+        for reminder in reminders:
+            # the mail queue runs as the superuser: the chatter in the company's language
+            reminder = reminder.with_context(lang=reminder.company_id.partner_id.lang)
+            own = notifications.filtered(
+                lambda n, r=reminder: n.mail_message_id == r.mail_message_id
+            )
+            failed = own.filtered(lambda n: n.notification_status in ("exception", "bounce"))
+            if failed:
+                reasons = "\n".join(
+                    f"{n.res_partner_id.email or n.mail_email_address or ''}: "
+                    f"{n.failure_reason or dict(n._fields['failure_type'].selection).get(n.failure_type, '')}"
+                    for n in failed
+                )
+                if reminder.state != "failed" or reminder.failure_reason != reasons:
+                    reminder.write({"state": "failed", "failure_reason": reasons})
+            elif (
+                own
+                and all(n.notification_status == "sent" for n in own)
+                and reminder.state != "sent"
+            ):
+                reminder.write({"state": "sent", "failure_reason": False})
+
+    def _message_receive_bounce(self, email, partner):
+        """A bounce of the reminder's e-mail: the reminder failed (retried by the next run)."""
+        result = super()._message_receive_bounce(email, partner)
+        for reminder in self.filtered(lambda r: r.state in ("queued", "sent")):
+            reminder = reminder.with_context(lang=reminder.company_id.partner_id.lang)
+            reminder.write(
                 {
-                    "name": f"{self.display_name}.pdf",
-                    "raw": pdf,
-                    "res_model": self._name,
-                    "res_id": self.id,
-                    "mimetype": "application/pdf",
+                    "state": "failed",
+                    "failure_reason": reminder.env._(
+                        "%(email)s: the e-mail bounced.", email=email or partner.email or ""
+                    ),
                 }
             )
-            self.attachment_id = attachments
-        if self.channel in ("email", "letter") and level.mail_template_id:
-            lang = self.partner_id.lang or self.company_id.partner_id.lang
-            self.with_context(lang=lang).message_post_with_source(
-                level.mail_template_id,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                attachment_ids=attachments.ids,
-            )
-        if self.channel == "phone":
-            self._schedule_call()
+        return result
 
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_send(self):
-        self._send()
+        """Send now (or retry): one run at a time per company, so reminders that the
+        scheduled action is sending right now are left to it."""
+        engine = self.env["adv.reminder.engine"]
+        busy = self.browse()
+        for company in self.company_id:
+            if not engine._try_lock_company(company):
+                busy |= self.filtered(lambda r, c=company: r.company_id == c)
+        if (self - busy)._send():
+            self._wake_mail_queue()
+        if busy:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "warning",
+                    "message": self.env._(
+                        "The reminders of %(companies)s are being sent right now by another "
+                        "run: they leave with it.",
+                        companies=", ".join(busy.company_id.mapped("name")),
+                    ),
+                    "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                },
+            }
         return True
 
-    def action_invoice_penalties(self):
-        """Invoice the late-payment penalties and fixed indemnities of the reminder (draft)."""
+    def action_mark_posted(self):
+        """The letter was printed and posted."""
+        self.filtered(lambda r: r.state == "to_print").write({"state": "sent"})
+        return True
+
+    def action_print_letter(self):
         self.ensure_one()
-        if not self.penalty_invoice_id:
-            journal = self.env["account.journal"].search(
-                [("type", "=", "sale"), ("company_id", "=", self.company_id.id)], limit=1
-            )
-            lines = []
-            for line in self.line_ids:
-                for amount, label in (
-                    (
-                        line.penalty,
-                        self.env._(
-                            "Late-payment penalties, invoice %(invoice)s, %(days)s days late",
-                            invoice=line.move_id.name,
-                            days=line.days_overdue,
-                        ),
-                    ),
-                    (
-                        line.indemnity,
-                        self.env._(
-                            "Fixed indemnity for recovery costs, invoice %(invoice)s",
-                            invoice=line.move_id.name,
-                        ),
-                    ),
-                ):
-                    if amount:
-                        lines.append(
-                            Command.create(
-                                {
-                                    "name": label,
-                                    "quantity": 1,
-                                    "price_unit": amount,
-                                    "tax_ids": False,
-                                }
-                            )
-                        )
-            self.penalty_invoice_id = self.env["account.move"].create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": self.partner_id.id,
-                    "company_id": self.company_id.id,
-                    "journal_id": journal.id,
-                    "invoice_origin": self.display_name,
-                    "invoice_line_ids": lines,
-                }
-            )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "res_id": self.penalty_invoice_id.id,
-            "view_mode": "form",
-        }
+        if self.attachment_id:
+            return {
+                "type": "ir.actions.act_url",
+                "url": f"/web/content/{self.attachment_id.id}?download=true",
+            }
+        return self.env.ref("adv_dossier.action_report_adv_reminder_letter").report_action(self)
+
+    def action_invoice_penalties(self):
+        """Invoice the late-payment penalties of the reminder's invoices not billed yet."""
+        self.ensure_one()
+        invoice = self.env["adv.late.penalty"]._invoice_penalties(
+            self.partner_id, self.company_id, self.line_ids.move_id, reminder=self
+        )
+        return invoice._get_records_action()
 
     def action_skip(self):
-        self.filtered(lambda r: r.state in ("to_send", "postponed")).write({"state": "skipped"})
+        reminders = self.filtered(lambda r: r.state in PENDING_STATES or r.state == "to_print")
+        reminders._cancel_failed_mails()
+        reminders.write({"state": "skipped", "failure_reason": False})
         return True
 
     def action_postpone(self):
         """Postpone the reminders by a week."""
-        self.filtered(lambda r: r.state == "to_send").write(
+        reminders = self.filtered(lambda r: r.state in ("to_send", "failed"))
+        reminders._cancel_failed_mails()
+        reminders.write(
             {
                 "state": "postponed",
+                "failure_reason": False,
                 "postponed_until": fields.Date.context_today(self) + timedelta(days=7),
             }
         )
         return True
 
-
-class AdvReminderLine(models.Model):
-    """A due line reminded at a level: a line is never reminded twice at the same level."""
-
-    _name = "adv.reminder.line"
-    _description = "Payment Reminder Line"
-
-    reminder_id = fields.Many2one("adv.reminder", required=True, ondelete="cascade", index=True)
-    move_line_id = fields.Many2one(
-        "account.move.line", string="Due Line", required=True, index=True, readonly=True
-    )
-    move_id = fields.Many2one(
-        related="move_line_id.move_id", string="Invoice", store=True, index=True
-    )
-    level_id = fields.Many2one(
-        "adv.reminder.level",
-        required=True,
-        readonly=True,
-        index=True,
-        help="The level this due line reached.",
-    )
-    company_id = fields.Many2one(related="reminder_id.company_id", store=True)
-    currency_id = fields.Many2one(related="reminder_id.currency_id")
-    date_maturity = fields.Date(related="move_line_id.date_maturity", string="Due Date")
-    days_overdue = fields.Integer(readonly=True)
-    amount_residual = fields.Monetary(string="Amount Due", readonly=True)
-    penalty = fields.Monetary(string="Penalties", readonly=True)
-    indemnity = fields.Monetary(string="Fixed Indemnity", readonly=True)
-
-    _line_level_unique = models.UniqueIndex(
-        "(move_line_id, level_id)", "This due line was already reminded at this level."
-    )
-
-    @api.model
-    def _insert_prepared(self, vals_list):
-        """Insert the lines prepared by the engine for new reminders in one query, and set the
-        totals of their reminders from them in another, bypassing the ORM's per-record work
-        (monetary rounding through the related currency, stored related fields, recomputing
-        the totals): every column is given, amounts already rounded, ``move_id`` and
-        ``company_id`` included. A line already reminded at its level still fails on the
-        unique index."""
-        if not vals_list:
-            return
-        Reminder = self.env["adv.reminder"]
-        reminders = Reminder.browse({vals["reminder_id"] for vals in vals_list})
-        # the totals computed now would be zero: they are set below
-        for fname in ("amount_due", "penalties"):
-            self.env.remove_to_compute(Reminder._fields[fname], reminders)
-        Reminder.flush_model()
-        columns = [
-            "reminder_id",
-            "move_line_id",
-            "move_id",
-            "level_id",
-            "company_id",
-            "days_overdue",
-            "amount_residual",
-            "penalty",
-            "indemnity",
-        ]
-        insert_rows(
-            self.env,
-            "adv_reminder_line",
-            columns,
-            [[vals[column] for column in columns] for vals in vals_list],
-            returning=False,
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE adv_reminder r
-                   SET amount_due = totals.amount_due, penalties = totals.penalties
-                  FROM (SELECT reminder_id, SUM(amount_residual) AS amount_due,
-                               SUM(penalty) + SUM(indemnity) AS penalties
-                          FROM adv_reminder_line
-                         WHERE reminder_id IN %s
-                      GROUP BY reminder_id) totals
-                 WHERE r.id = totals.reminder_id
-                """,
-                tuple(reminders.ids),
-            )
-        )
-        self.invalidate_model()
-        reminders.invalidate_recordset(["line_ids", "invoice_ids", "amount_due", "penalties"])
-        self.env["account.move"].invalidate_model(["adv_reminder_line_ids"])
-
-
-class AdvReminderEngine(models.AbstractModel):
-    """Selects the due lines to remind, prepares the reminders and sends them."""
-
-    _name = "adv.reminder.engine"
-    _description = "Payment Reminder Engine"
-    BATCH_SIZE = 50
-
-    @api.model
-    def _due_lines(self, company, date):
-        """Overdue receivable lines of ``company`` that may be reminded at ``date`` (one query)."""
-        self.env["res.partner"]._adv_flush_accounting()
-        self.env["adv.reminder.line"].flush_model()
-        return self.env.execute_query_dict(
-            SQL(
-                """
-                SELECT aml.id, aml.move_id, p.commercial_partner_id AS partner_id, aml.date_maturity,
-                       aml.amount_residual, cp.is_company,
-                       ARRAY(SELECT level_id FROM adv_reminder_line arl WHERE arl.move_line_id = aml.id) AS levels
-                  FROM account_move_line aml
-                  JOIN account_account a ON a.id = aml.account_id
-                  JOIN account_move m ON m.id = aml.move_id
-                  JOIN res_partner p ON p.id = aml.partner_id
-                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
-                 WHERE aml.company_id = %(company)s
-                   AND aml.reconciled IS NOT TRUE
-                   AND aml.parent_state = 'posted'
-                   AND a.account_type = 'asset_receivable'
-                   AND aml.amount_residual > 0
-                   AND aml.date_maturity < %(date)s
-                   AND m.move_type = 'out_invoice'
-                   AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed')
-                   AND NOT COALESCE(m.adv_no_reminder, FALSE)
-                   AND NOT COALESCE(m.adv_dispute, FALSE)
-                   AND NOT COALESCE(cp.adv_no_reminder, FALSE)
-              ORDER BY p.commercial_partner_id, aml.date_maturity, aml.id
-                """,
-                company=company.id,
-                date=date,
-            )
-        )
-
-    @api.model
-    def _prepare(self, company, date=None):
-        """Create the reminders to send at ``date``: one per customer and level reached,
-        listing its due lines that were not reminded at that level yet. Idempotent."""
-        date = date or fields.Date.context_today(self)
-        levels = self.env["adv.reminder.level"]._for_company(company).sorted("days_after_due")
-        if not levels:
-            return self.env["adv.reminder"]
-        rate = company.adv_late_penalty_rate / 100.0
-        thresholds = [(level.days_after_due, index) for index, level in enumerate(levels)]
-        round_amount = company.currency_id.round
-        groups = {}
-        for row in self._due_lines(company, date):
-            days = (date - row["date_maturity"]).days
-            reached = max((index for delay, index in thresholds if delay <= days), default=None)
-            if reached is None or levels[reached].id in row["levels"]:
-                continue
-            amount = round_amount(row["amount_residual"])
-            groups.setdefault(row["partner_id"], []).append(
-                {
-                    "move_line_id": row["id"],
-                    "move_id": row["move_id"],
-                    "level_id": levels[reached].id,
-                    "rank": reached,
-                    "days_overdue": days,
-                    "amount_residual": amount,
-                    "penalty": round_amount(amount * rate * days / 365),
-                    "indemnity": FIXED_INDEMNITY if row["is_company"] else 0.0,
-                }
-            )
-        # one reminder per customer, at the highest level its due lines reached; the lines of
-        # every reminder are inserted in one go, which also sets the totals of the reminders
-        partner_ids = list(groups)
-        vals_list = []
-        for partner_id in partner_ids:
-            level = levels[max(line.pop("rank") for line in groups[partner_id])]
-            vals_list.append(
-                {
-                    "partner_id": partner_id,
-                    "company_id": company.id,
-                    "level_id": level.id,
-                    "channel": level.channel,
-                    "date": date,
-                }
-            )
-        Reminder = (
-            self.env["adv.reminder"]
-            .sudo()
-            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
-        )
-        reminders = Reminder.create(vals_list)
-        self.env["adv.reminder.line"]._insert_prepared(
-            [
-                dict(line, reminder_id=reminder.id, company_id=company.id)
-                for reminder, partner_id in zip(reminders, partner_ids, strict=True)
-                for line in groups[partner_id]
-            ]
-        )
-        return self.env["adv.reminder"].browse(reminders.ids)
-
-    @api.model
-    def action_reminders_to_send(self):
-        """The reminders the scheduled action would send today, prepared now, before sending."""
-        self._prepare(self.env.company)
-        action = self.env["ir.actions.act_window"]._for_xml_id("adv_dossier.action_adv_reminder")
-        name = self.env._("Reminders to Send Today")
-        action.update(
-            {
-                "name": name,
-                "display_name": name,  # the title the web client shows
-                "domain": [("company_id", "=", self.env.company.id), ("state", "=", "to_send")],
-                "context": {},
-            }
-        )
-        return action
-
-    @api.model
-    def _cron(self):
-        """Daily, per company: prepare today's reminders and send them (and the postponed ones
-        whose day came). Safe to rerun or to run by hand at the same time."""
-        today = fields.Date.context_today(self)
-        Reminder = self.env["adv.reminder"]
-        for company in self.env["res.company"].search([]):
-            engine = self.with_company(company)
-            engine._prepare(company, today)
-            Reminder.search(
-                [
-                    ("company_id", "=", company.id),
-                    ("state", "=", "postponed"),
-                    ("postponed_until", "<=", today),
-                ]
-            ).write({"state": "to_send"})
-            if not commit_progress(engine.env, 0, 0):
-                return
-            if not company.adv_reminder_auto_send:
-                continue
-            to_send = Reminder.search(
-                [("company_id", "=", company.id), ("state", "=", "to_send"), ("date", "<=", today)]
-            )
-            if not in_batches(to_send, self.BATCH_SIZE, lambda batch: batch._send()):
-                return
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_given(self):
+        if any(r.state in GIVEN_STATES or r.state == "failed" for r in self):
+            raise UserError(self.env._("A reminder given to the customer is kept in the history."))

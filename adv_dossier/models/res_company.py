@@ -162,6 +162,27 @@ class ResCompany(models.Model):
         "as 'RCS Angers 389 770 157'. Empty when not registered with the RCS (e.g. craftsmen "
         "register with the RM).",
     )
+    adv_reminder_sender_id = fields.Many2one(
+        "res.partner",
+        string="Reminders Sent As",
+        help="The author of the reminder e-mails, whose address they come from (e.g. the "
+        "accounting department's contact); the company itself when empty. Answers come back "
+        "into the reminder through the company's e-mail domain.",
+    )
+    adv_penalty_account_id = fields.Many2one(
+        "account.account",
+        string="Late Penalty Income Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="The income account of penalty invoices: 7638 (Revenus des créances diverses) "
+        "in the French chart when empty, else the sales journal's income account.",
+    )
+    adv_indemnity_per_instalment = fields.Boolean(
+        string="One Indemnity per Late Instalment",
+        help="Bill the EUR 40 fixed recovery indemnity for each late instalment of an invoice "
+        "paid in instalments (EU Court of Justice, C-78/22), instead of once per late invoice.",
+    )
+
     adv_dossier_sequence_id = fields.Many2one("ir.sequence", string="Dossier Numbering", copy=False)
     adv_dossier_alias_id = fields.Many2one(
         "mail.alias", string="Dossier E-mail Alias", copy=False, ondelete="set null"
@@ -247,7 +268,8 @@ class ResCompany(models.Model):
     def _adv_late_penalty_rate(self, partner, due_date):
         """The annual late-penalty rate (percentage) of a line of ``partner`` due on
         ``due_date``: the ECB rate of the due date's half-year (1 January or 1 July) plus the
-        points of ``_adv_late_penalty_points``."""
+        points of ``_adv_late_penalty_points``. Every penalty of reminders, the ledger and
+        penalty invoices is computed through this method."""
         self.ensure_one()
         rate = self.env["adv.ecb.rate"]._adv_rate_for(due_date)
         return rate.rate + self._adv_late_penalty_points(partner)
@@ -278,6 +300,30 @@ class ResCompany(models.Model):
         if self.vat:
             mentions.append(self.env._("VAT number %(vat)s", vat=self.vat))
         return mentions
+
+    def _adv_reminder_sender(self):
+        """The partner reminders are sent as: the setting, or the company."""
+        self.ensure_one()
+        return self.sudo().adv_reminder_sender_id or self.partner_id
+
+    def _adv_penalty_account(self, journal):
+        """The income account of penalty invoices (see ``adv_penalty_account_id``)."""
+        self.ensure_one()
+        account = self.sudo().adv_penalty_account_id
+        if not account:
+            account = (
+                self.env["account.account"]
+                .sudo()
+                .search(
+                    [
+                        ("code", "=like", "7638%"),
+                        ("account_type", "in", ("income", "income_other")),
+                        *self.env["account.account"]._check_company_domain(self),
+                    ],
+                    limit=1,
+                )
+            )
+        return account or journal.default_account_id
 
     def _adv_check_user_company(self):
         """Refuse the companies the current user does not work for: the wizards and reports

@@ -47,6 +47,16 @@ class ResConfigSettings(models.TransientModel):
     adv_late_penalty_points = fields.Float(
         related="company_id.adv_late_penalty_points", readonly=False
     )
+    adv_company_partner_id = fields.Many2one(related="company_id.partner_id")
+    adv_reminder_sender_id = fields.Many2one(
+        related="company_id.adv_reminder_sender_id", readonly=False
+    )
+    adv_penalty_account_id = fields.Many2one(
+        related="company_id.adv_penalty_account_id", readonly=False
+    )
+    adv_indemnity_per_instalment = fields.Boolean(
+        related="company_id.adv_indemnity_per_instalment", readonly=False
+    )
     adv_risk_watch_days = fields.Integer(
         related="company_id.adv_risk_watch_days",
         readonly=False,

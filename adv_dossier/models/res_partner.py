@@ -49,7 +49,10 @@ class ResPartner(models.Model):
     def _compute_adv_reminder_count(self):
         counts = dict(
             self.env["adv.reminder"]._read_group(
-                [("partner_id", "in", self.commercial_partner_id.ids), ("state", "=", "sent")],
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "in", ("queued", "sent", "to_print")),
+                ],
                 ["partner_id"],
                 ["__count"],
             )
@@ -62,6 +65,26 @@ class ResPartner(models.Model):
         return self.env["adv.reminder"]._action_open(
             [("partner_id", "=", self.commercial_partner_id.id)]
         )
+
+    def action_adv_invoice_penalties(self):
+        """Invoice the customer's late-payment penalties not billed yet: its invoices overdue
+        now and those reminded and paid late (see adv.late.penalty)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        company = self.env.company
+        moves = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", partner.id),
+                ("company_id", "=", company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                "|",
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("adv_reminder_line_ids", "!=", False),
+            ]
+        )
+        invoices = self.env["adv.late.penalty"]._invoice_penalties(partner, company, moves)
+        return invoices._get_records_action()
 
     def _adv_customer_ids(self, commercial_ids):
         """Those of ``commercial_ids`` with at least one confirmed order or posted customer

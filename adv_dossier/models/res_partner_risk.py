@@ -606,7 +606,8 @@ class ResPartner(models.Model):
                 SELECT r.partner_id, COUNT(*), COUNT(*) FILTER (WHERE l.formal_notice)
                   FROM adv_reminder r
                   JOIN adv_reminder_level l ON l.id = r.level_id
-                 WHERE r.company_id = %(company)s AND r.state = 'sent' AND r.date >= %(year_ago)s
+                 WHERE r.company_id = %(company)s AND r.state IN ('queued', 'sent', 'to_print')
+                   AND r.date >= %(year_ago)s
                    AND r.partner_id = ANY(%(ids)s)
               GROUP BY r.partner_id
                 """,

@@ -16,3 +16,6 @@ from . import test_trays
 from . import test_ui
 from . import test_demo_case
 from . import test_money
+from . import test_reminder_mail
+from . import test_reminder_faults
+from . import test_late_penalties

@@ -6,31 +6,11 @@ from freezegun import freeze_time
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common import AdvDossierCommon
+from .reminder_common import ReminderCommon
 
 
 @tagged("post_install", "-at_install")
-class TestReminders(AdvDossierCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.Engine = cls.env["adv.reminder.engine"]
-        cls.Reminder = cls.env["adv.reminder"]
-        cls.level_1 = cls.env.ref("adv_dossier.reminder_level_1")
-        cls.level_2 = cls.env.ref("adv_dossier.reminder_level_2")
-        cls.notice = cls.env.ref("adv_dossier.reminder_level_formal_notice")
-        # the classroom case (demo data) sends its reminders by hand
-        cls.company.write(
-            {"adv_ecb_rate": 2.15, "adv_late_penalty_points": 10.0, "adv_reminder_auto_send": True}
-        )
-
-    def _overdue(self, partner, amount, days_overdue, **values):
-        """An invoice ``days_overdue`` days past its due date (due 30 days after issue)."""
-        return self._invoice(partner, amount, days_ago=30 + days_overdue, due_in=30, **values)
-
-    def _reminders(self, partner):
-        return self.Reminder.search([("partner_id", "=", partner.id)])
-
+class TestReminders(ReminderCommon):
     def test_levels_grouping_and_no_duplicate(self):
         """Each customer gets one reminder at the level reached, listing all its overdue
         invoices; rerunning the scheduled action sends nothing twice."""
@@ -45,19 +25,21 @@ class TestReminders(AdvDossierCommon):
         reminder = self._reminders(self.customer)
         self.assertEqual(len(reminder), 1)
         self.assertEqual(reminder.level_id, self.level_1)
-        self.assertEqual(reminder.state, "sent")
+        self.assertEqual(reminder.state, "queued", "in Odoo's mail queue, not gone yet")
+        self.assertEqual(reminder.date_sent, self._today())
         self.assertEqual(reminder.invoice_ids, first | second)
         self.assertEqual(reminder.amount_due, 1200.0)
-        message = reminder.message_ids.filtered(lambda m: m.message_type == "comment")
-        self.assertEqual(len(message), 1)
-        self.assertIn(self.customer, message.partner_ids)
+        message = reminder.mail_message_id
+        self.assertEqual(message.partner_ids, self.customer)
         self.assertIn(first.name, message.body)
         notice = self._reminders(other)
         self.assertEqual(notice.level_id, self.notice)
         self.assertTrue(notice.attachment_id, "the formal notice letter is attached")
+        self.assertEqual(notice.mail_message_id.attachment_ids, notice.attachment_id)
         self.assertEqual(notice.invoice_ids, late)
         # penalties: 12.15 % a year for 40 days, plus the 40 EUR indemnity for a professional
-        self.assertAlmostEqual(notice.penalties, round(500 * 0.1215 * 40 / 365, 2) + 40.0, places=2)
+        self.assertEqual(notice.line_ids.penalty, round(500 * 0.1215 * 40 / 365, 2))
+        self.assertEqual(notice.line_ids.indemnity, 40.0)
         self.assertEqual(self.customer.adv_reminder_count, 1)
         self.assertEqual(first.adv_reminder_count, 1)
         self.assertEqual(self.customer.adv_risk_reminders, 1)
@@ -66,23 +48,101 @@ class TestReminders(AdvDossierCommon):
         self.Engine._cron()
         self.Engine._cron()
         self.assertEqual(len(self._reminders(self.customer) | self._reminders(other)), 2)
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "adv.reminder"), ("res_id", "in", (reminder | notice).ids)])
+        )
+        self.assertEqual(mails.mail_message_id, (reminder | notice).mail_message_id)
+        # the mail queue sends them: sent
+        self._send_mail_queue()
+        self.assertEqual((reminder | notice).mapped("state"), ["sent", "sent"])
 
     def test_next_level_later(self):
-        """The same invoice reaches the next level later, never the same one twice."""
-        invoice = self._overdue(self.customer, 800.0, 10)
+        """The same invoice reaches the next level later, never the same level twice; the
+        second level schedules a phone call."""
+        self._overdue(self.customer, 800.0, 20)
         self.Engine._cron()
-        invoice.line_ids.filtered("date_maturity").write(
-            {"date_maturity": self._today() - timedelta(days=22)}
+        first = self._reminders(self.customer)
+        self.assertEqual(first.level_id, self.level_1)
+        tomorrow = self._today() + timedelta(days=1)
+        with freeze_time(tomorrow):  # day 21
+            self.Engine._cron()
+            self.Engine._cron()
+        second = self._reminders(self.customer) - first
+        self.assertEqual(second.level_id, self.level_2)
+        self.assertEqual(second.state, "queued")
+        self.assertTrue(second.activity_ids, "the second reminder schedules a phone call")
+
+    def test_never_two_levels_the_same_day(self):
+        """A reminder prepared yesterday and sent by hand today: the next level its invoices
+        reach today waits for tomorrow."""
+        self.company.adv_reminder_auto_send = False
+        self._overdue(self.customer, 800.0, 21)
+        today = self._today()
+        with freeze_time(today - timedelta(days=1)):
+            reminder = self.Engine._prepare(self.company).filtered(
+                lambda r: r.partner_id == self.customer
+            )
+        self.assertEqual(reminder.level_id, self.level_1)
+        reminder.action_send()
+        self.assertEqual(reminder.state, "queued")
+        self.assertEqual(reminder.level_id, self.level_1)
+        self.Engine._prepare(self.company)
+        self.assertEqual(self._reminders(self.customer), reminder, "not a second level today")
+        with freeze_time(today + timedelta(days=1)):
+            self.Engine._prepare(self.company)
+        self.assertEqual(self._reminders(self.customer).level_id, self.level_1 | self.level_2)
+
+    def test_higher_level_supersedes_unsent_one(self):
+        """An unsent (or postponed) first reminder is raised to the second level when its
+        invoices reach it: levels 1 and 2 never leave the same day, nor 1 after 2."""
+        self.company.adv_reminder_auto_send = False
+        invoice = self._overdue(self.customer, 800.0, 18)
+        reminder = self.Engine._prepare(self.company).filtered(
+            lambda r: r.partner_id == self.customer
         )
-        self.Engine._cron()
-        levels = self._reminders(self.customer).mapped("level_id")
-        self.assertEqual(levels, self.level_1 | self.level_2)
-        self.assertTrue(
-            self._reminders(self.customer)
-            .filtered(lambda r: r.level_id == self.level_2)
-            .activity_ids,
-            "the second reminder schedules a phone call",
+        self.assertEqual(reminder.level_id, self.level_1)
+        reminder.action_postpone()
+        today = self._today()
+        with freeze_time(today + timedelta(days=3)):  # day 21
+            self.Engine._prepare(self.company)
+            self.assertEqual(self._reminders(self.customer), reminder, "no second reminder")
+            self.assertEqual(reminder.level_id, self.level_2, "raised to the level reached")
+            self.assertEqual(reminder.line_ids.level_id, self.level_2)
+            self.assertEqual(reminder.state, "postponed", "still postponed")
+            self.assertEqual(reminder.line_ids.move_id, invoice)
+        with freeze_time(today + timedelta(days=7)):
+            self.Engine._prepare(self.company)
+            self.assertEqual(reminder.state, "to_send", "its day came")
+            reminder.action_send()
+            self.assertEqual(reminder.state, "queued")
+            self.assertIn("second reminder", reminder.mail_message_id.subject)
+        self.assertEqual(
+            len(
+                self.env["mail.mail"]
+                .sudo()
+                .search([("model", "=", "adv.reminder"), ("res_id", "=", reminder.id)])
+            ),
+            1,
         )
+
+    def test_new_invoices_join_the_unsent_reminder(self):
+        """A customer has one reminder waiting at most: an invoice falling overdue the next
+        day joins it."""
+        self.company.adv_reminder_auto_send = False
+        self._overdue(self.customer, 100.0, 8)
+        self._overdue(self.customer, 200.0, 6)
+        reminder = self.Engine._prepare(self.company).filtered(
+            lambda r: r.partner_id == self.customer
+        )
+        self.assertEqual(reminder.amount_due, 100.0)
+        tomorrow = self._today() + timedelta(days=1)
+        with freeze_time(tomorrow):
+            self.Engine._prepare(self.company)
+        self.assertEqual(self._reminders(self.customer), reminder)
+        self.assertEqual(reminder.amount_due, 300.0)
+        self.assertEqual(reminder.date, tomorrow)
 
     def test_days_late_counted_on_the_local_date(self):
         """At half past midnight in Paris (22:30 UTC the day before), the scheduled action
@@ -95,7 +155,8 @@ class TestReminders(AdvDossierCommon):
         self.assertEqual(notice.date, date(2026, 6, 16))
         self.assertEqual(notice.level_id, self.notice)
         # 40 days late in Paris (39 by the UTC date)
-        self.assertAlmostEqual(notice.penalties, round(500 * 0.1215 * 40 / 365, 2) + 40.0, places=2)
+        self.assertEqual(notice.line_ids.days_overdue, 40)
+        self.assertEqual(notice.line_ids.penalty, round(500 * 0.1215 * 40 / 365, 2))
 
     def test_partial_payment_installments_and_exclusions(self):
         """Only the amount still due is reminded; installments not due yet, disputed, excluded
@@ -115,6 +176,7 @@ class TestReminders(AdvDossierCommon):
             {
                 "move_type": "out_invoice",
                 "partner_id": self.customer.id,
+                "currency_id": self.eur.id,
                 "invoice_date": self._today() - timedelta(days=45),
                 "invoice_payment_term_id": term.id,
                 "invoice_line_ids": [
@@ -154,19 +216,7 @@ class TestReminders(AdvDossierCommon):
         self._pay(invoice, 400.0)
         reminder.action_send()
         self.assertEqual(reminder.state, "skipped")
-        self.assertFalse(reminder.message_ids.filtered(lambda m: m.message_type == "comment"))
-
-    def test_crash_then_rerun_sends_once(self):
-        """A crash in the middle of a run leaves nothing behind; the rerun sends each reminder once."""
-        self._overdue(self.customer, 400.0, 9)
-        with self.assertRaises(RuntimeError), self.env.cr.savepoint():
-            self.Engine._cron()
-            raise RuntimeError("crash after sending, before the commit")
-        self.env.invalidate_all()
-        self.assertFalse(self._reminders(self.customer))
-        self.Engine._cron()
-        self.Engine._cron()
-        self.assertEqual(len(self._reminders(self.customer)), 1)
+        self.assertFalse(reminder.mail_message_id)
 
     def test_today_list_skip_postpone_and_other_company(self):
         """Reminders to send today are shown before sending; one can be skipped or postponed.
@@ -190,6 +240,30 @@ class TestReminders(AdvDossierCommon):
         self.assertEqual(levels_2.mapped("days_after_due"), [7, 21, 35])
         self.assertEqual(set(levels_2.company_id.ids), {self.company_2.id})
 
+    def test_no_email_address_letter_to_print(self):
+        """A customer without an e-mail address gets a letter to print, shown in today's
+        list until it is marked posted."""
+        self.company.adv_reminder_auto_send = False
+        paper = self.env["res.partner"].create(
+            {"name": "Jardins sans courriel", "is_company": True}
+        )
+        self._overdue(paper, 250.0, 9)
+        reminder = self.Engine._prepare(self.company).filtered(lambda r: r.partner_id == paper)
+        reminder.action_send()
+        self.assertEqual(reminder.state, "to_print")
+        self.assertTrue(reminder.attachment_id)
+        self.assertFalse(reminder.mail_message_id, "no e-mail")
+        self.assertFalse(
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "adv.reminder"), ("res_id", "=", reminder.id)])
+        )
+        action = self.Engine.action_reminders_to_send()
+        self.assertIn(reminder, self.Reminder.search(action["domain"]))
+        self.assertEqual(paper.adv_reminder_count, 1)
+        reminder.action_mark_posted()
+        self.assertEqual(reminder.state, "sent")
+
     def test_html_in_customer_name_is_escaped(self):
         """A customer name holding HTML is escaped in the e-mail, the chatter and the letter."""
         hostile = self.env["res.partner"].create(
@@ -208,6 +282,7 @@ class TestReminders(AdvDossierCommon):
         self.assertIn("&lt;script&gt;", html)
         for message in reminder.message_ids:
             self.assertNotIn("<script>", message.body or "")
+        self.assertNotIn("<script>alert", self._email(reminder).body_html)
 
     def test_dossier_moves_to_reminder_tray(self):
         """An invoice of a dossier reminded: the dossier moves to the Reminder tray."""
@@ -221,9 +296,9 @@ class TestReminders(AdvDossierCommon):
         """An accountant without access to the sales dossiers posts the invoice and sends the
         reminder: the dossier still follows (Awaiting payment, then Reminder)."""
         accountant = self._new_user(
-            login="adv_tom",
-            name="Tom Comptable",
-            email="tom@example.com",
+            login="adv_tim",
+            name="Tim Comptable",
+            email="tim@example.com",
             groups="account.group_account_manager",
         )
         dossier = self._create_dossier()
@@ -236,7 +311,7 @@ class TestReminders(AdvDossierCommon):
         reminders = self.Engine.with_user(accountant)._prepare(self.company)
         reminder = reminders.filtered(lambda r: r.partner_id == self.customer)
         reminder.with_user(accountant).action_send()
-        self.assertEqual(reminder.state, "sent")
+        self.assertEqual(reminder.state, "queued")
         self.assertEqual(dossier.stage_id.code, "reminder")
         self._flush_tracking()
         self.assertEqual(
@@ -261,18 +336,41 @@ class TestReminders(AdvDossierCommon):
             reminder.line_ids.filtered(lambda rl: rl.move_id == early).level_id, self.level_1
         )
 
-    def test_penalties_debit_invoice(self):
-        """On request, the penalties and indemnities of a formal notice are invoiced."""
-        late = self._overdue(self.customer, 1000.0, 40)
-        self.Engine._cron()
-        notice = self._reminders(self.customer)
-        action = notice.action_invoice_penalties()
-        debit = self.env["account.move"].browse(action["res_id"])
-        self.assertEqual(debit.move_type, "out_invoice")
-        self.assertEqual(debit.partner_id, self.customer)
-        self.assertAlmostEqual(debit.amount_total, notice.penalties, places=2)
-        self.assertIn(late.name, debit.invoice_line_ids[0].name)
-        self.assertEqual(notice.penalty_invoice_id, debit)
+    def test_second_company_levels_by_accountant(self):
+        """The first time a second company reminds, its levels are created from the French
+        ladder, whoever runs first: an accountant who may not create levels, a user who does
+        not work for the main company."""
+        company_3 = self.env["res.company"].create({"name": "Pépinières de l'Ouest"})
+        accountant_3 = self._new_user(
+            login="adv_ines",
+            name="Inès Comptable",
+            groups="account.group_account_invoice",
+            company_id=company_3.id,
+            company_ids=[Command.set(company_3.ids)],
+        )
+        self.assertFalse(
+            self.env["adv.reminder.level"].with_user(accountant_3).has_access("create")
+        )
+        engine = self.Engine.with_user(accountant_3).with_company(company_3)
+        engine._prepare(company_3)
+        levels = self.env["adv.reminder.level"].with_user(accountant_3).search([])
+        self.assertEqual(levels.mapped("days_after_due"), [7, 21, 35])
+        self.assertEqual(levels.company_id, company_3)
+        self.assertEqual(
+            levels.mail_template_id, (self.level_1 | self.level_2 | self.notice).mail_template_id
+        )
+        # the accountant of the company runs the menu: nothing created twice
+        engine.action_reminders_to_send()
+        self.assertEqual(
+            len(self.env["adv.reminder.level"].search([("company_id", "=", company_3.id)])), 3
+        )
+        # and for the other company of the fixture, from the menu
+        self.env["adv.reminder.level"].with_user(self.user_company_2).with_company(
+            self.company_2
+        )._for_company(self.company_2)
+        self.assertEqual(
+            len(self.env["adv.reminder.level"].search([("company_id", "=", self.company_2.id)])), 3
+        )
 
     def test_email_bodies_rendered_once_per_language(self):
         """The e-mails of a batch are rendered with one QWeb compilation per template and
@@ -283,12 +381,12 @@ class TestReminders(AdvDossierCommon):
         template.body_html = (
             '<div><p>Dear <t t-out="object.partner_id.name"/>,</p>'
             '<p t-foreach="object.line_ids" t-as="line">Invoice <t t-out="line.move_id.name"/> '
-            'due <t t-out="format_amount(line.amount_residual, object.currency_id)"/></p></div>'
+            'due <t t-out="format_amount(line.amount_residual, line.currency_id)"/></p></div>'
         )
         template.with_context(lang="fr_FR").body_html = (
             '<div><p>Bonjour <t t-out="object.partner_id.name"/>,</p>'
             '<p t-foreach="object.line_ids" t-as="line">Facture <t t-out="line.move_id.name"/> '
-            'due <t t-out="format_amount(line.amount_residual, object.currency_id)"/></p></div>'
+            'due <t t-out="format_amount(line.amount_residual, line.currency_id)"/></p></div>'
         )
         hostile = self.env["res.partner"].create(
             {
@@ -335,20 +433,14 @@ class TestReminders(AdvDossierCommon):
 
         reminders._send()
         for reminder in reminders:
-            message = reminder.message_ids.filtered(lambda m: m.message_type == "comment")
-            self.assertEqual(len(message), 1)
-            mail = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
-            # stored as the ORM stores a message body (sanitized)
-            by_orm = self.env["mail.message"].create(
-                {"model": "res.partner", "res_id": reminder.partner_id.id, "body": mail.body_html}
-            )
-            self.assertEqual(message.body, by_orm.body)
+            message = reminder.mail_message_id
             self.assertEqual(message.partner_ids, reminder.partner_id)
-            self.assertEqual(mail.state, "outgoing")
-            self.assertEqual(mail.recipient_ids, reminder.partner_id)
-            self.assertEqual(mail.body_html, bodies[reminder.partner_id])
-            self.assertTrue(mail.message_id and mail.email_from and mail.subject)
+            # the message holds the text, the e-mail the text in the company's layout
+            self.assertIn(str(message.body), self._email(reminder).body_html)
+            self.assertEqual(self._email(reminder).state, "outgoing")
             self.assertNotIn("<script>", message.body)
+        french_email = self._email(reminders.filtered(lambda r: r.partner_id == french))
+        self.assertIn('<html lang="fr_FR">', french_email.body_html, "the layout in French too")
 
     def test_second_company_levels_created_whoever_runs_first(self):
         """A second company's reminder levels are created from the main company's the first

@@ -77,14 +77,15 @@ class TestDossierUi(AdvDossierCommon, HttpCase):
             login="adv_tom",
         )
         reminder = self.env["adv.reminder"].search([("partner_id", "=", customer.id)])
-        self.assertEqual(reminder.state, "sent")
+        self.assertEqual(reminder.state, "queued", "in the mail queue")
         self.assertEqual(reminder.level_id, self.env.ref("adv_dossier.reminder_level_1"))
         self.assertEqual(dossier.stage_id.code, "reminder")
         mail = self.env["mail.mail"].search(
             [("model", "=", "adv.reminder"), ("res_id", "=", reminder.id)]
         )
         self.assertEqual(mail.recipient_ids, customer)
-        self.assertEqual(mail.author_id, accountant.partner_id)
+        self.assertEqual(mail.author_id, self.env.company.partner_id, "sent as the company")
+        self.assertIn(accountant.partner_id, reminder.message_partner_ids, "he gets the answers")
         self.assertIn(invoice.name, str(mail.body_html))
         self.assertEqual(customer.adv_reminder_count, 1)
         self.assertEqual(invoice.adv_reminder_count, 1)

@@ -41,8 +41,8 @@ registry.category("web_tour.tours").add("adv_dossier_reminder_history_tour", {
             run: "click",
         },
         {
-            content: "The reminder sent is there",
-            trigger: ".o_data_row:contains(Serres du Tour SARL):contains(Sent)",
+            content: "The reminder sent is there, its e-mail in the mail queue",
+            trigger: ".o_data_row:contains(Serres du Tour SARL):contains(Queued)",
         },
     ],
 });
