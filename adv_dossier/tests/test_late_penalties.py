@@ -192,8 +192,11 @@ class TestLatePenalties(ReminderCommon):
         self.assertEqual(third.amount_total, penalty(3000, self.rate, 10))
 
     def test_rate_of_the_company(self):
-        """Every penalty goes through the company's rate (here the ECB rate of 3.15 %)."""
-        self.company.adv_ecb_rate = 3.15
+        """Every penalty goes through the rate of the due date's half-year (here an ECB rate
+        of 3.15 % for the first half of 2026), not the rate of the day it is billed."""
+        half_year = self.env["adv.ecb.rate"]._adv_rate_for(DUE)
+        self.assertEqual(half_year.date_from, date(2026, 1, 1))
+        half_year.rate = 3.15
         self.assertEqual(self.company._adv_late_penalty_rate(self.customer, DUE), 13.15)
         invoice = self._invoice_due(self.customer, 1000.0)
         with freeze_time(DUE + timedelta(days=36)):
