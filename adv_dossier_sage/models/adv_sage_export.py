@@ -281,9 +281,11 @@ class AdvSageExport(models.Model):
         )
         ordered = self.env["res.partner"].browse(partner_id for (partner_id,) in confirmed)
         ordered = ordered.filtered(
-            lambda p: CODE_PATTERN.match(self._adv_partner_code(p))
-            and self._adv_partner_code(p)
-            not in {self._adv_partner_code(e) for e in entry_partners - p}
+            lambda p: (
+                CODE_PATTERN.match(self._adv_partner_code(p))
+                and self._adv_partner_code(p)
+                not in {self._adv_partner_code(e) for e in entry_partners - p}
+            )
         )
         sent = self.env.execute_query(
             SQL(
@@ -328,9 +330,7 @@ class AdvSageExport(models.Model):
         entry_partners = self._adv_check(company, move_ids, journal_ids)
         customers = self._adv_customers_to_send(company, entry_partners, update_customers)
 
-        export = self.create(
-            {"company_id": company.id, "date_from": date_from, "date_to": date_to}
-        )
+        export = self.create({"company_id": company.id, "date_from": date_from, "date_to": date_to})
         export.name = self.env["ir.sequence"].next_by_code("adv.sage.export") or str(export.id)
         export.filename = "Sage_{}_{}.txt".format(
             re.sub(r"[^A-Za-z0-9]+", "-", export.name).strip("-"), date_to.strftime("%Y%m%d")
@@ -383,9 +383,7 @@ class AdvSageExport(models.Model):
 
         journals = {
             journal.id: journal.adv_sage_code
-            for journal in self.env["account.journal"].search(
-                [("company_id", "=", company.id)]
-            )
+            for journal in self.env["account.journal"].search([("company_id", "=", company.id)])
         }
         accounts = {}
         codes = {}
@@ -517,7 +515,9 @@ class AdvSageExport(models.Model):
                 split_type, value = 0, line.value_amount
             else:
                 split_type, value = 2, line.value_amount
-            terms.append(sage_format.payment_term_fields(method, condition, days, split_type, value))
+            terms.append(
+                sage_format.payment_term_fields(method, condition, days, split_type, value)
+            )
         writer.third_party(fields_, [collective], terms)
 
     def _adv_record(self, move_ids, customers, totals):
