@@ -26,7 +26,7 @@ class AccountMove(models.Model):
             raise UserError(
                 self.env._(
                     "%(entries)s was sent to Sage by the export %(export)s: it cannot be reset "
-                    "to draft. Cancel that export first (Accounting > Sage and FEC > Exports).",
+                    "to draft. Cancel that export first (Invoicing > Sage and FEC > Sage Exports).",
                     entries=", ".join(exported.mapped("name")),
                     export=", ".join(exported.adv_sage_export_id.mapped("name")),
                 )

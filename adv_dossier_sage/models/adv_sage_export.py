@@ -188,7 +188,7 @@ class AdvSageExport(models.Model):
             raise UserError(
                 _(
                     "These journals have entries to export but no Sage code: %(journals)s. "
-                    "Set their code in Accounting > Configuration > Sage Journal Codes.",
+                    "Set their code in Invoicing > Sage and FEC > Sage Journal Codes.",
                     journals=", ".join(uncoded.mapped("display_name")),
                 )
             )

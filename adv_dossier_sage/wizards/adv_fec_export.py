@@ -87,6 +87,7 @@ class AdvFecExport(models.TransientModel):
                 "mimetype": "application/octet-stream",
             }
         )
+        self.invalidate_recordset(["file"])
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self._name}/{self.id}/file/{self.filename}?download=true",
