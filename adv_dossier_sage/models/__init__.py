@@ -4,4 +4,5 @@ from . import account_move
 from . import res_company
 from . import res_config_settings
 from . import adv_sage_export
+from . import adv_sage_export_move
 from . import adv_sage_pending

@@ -1,19 +1,36 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    adv_sage_export_move_ids = fields.One2many(
+        "adv.sage.export.move", "move_id", string="Sage Exports of the Entry", readonly=True
+    )
     adv_sage_export_id = fields.Many2one(
         "adv.sage.export",
         string="Sage Export",
-        copy=False,
-        readonly=True,
-        index="btree_not_null",
+        compute="_compute_adv_sage_export_id",
+        search="_search_adv_sage_export_id",
         help="The export that sent this entry to Sage. It is exported once; cancelling that "
         "export makes it exportable again.",
     )
+
+    @api.depends("adv_sage_export_move_ids.current")
+    def _compute_adv_sage_export_id(self):
+        for move in self:
+            current = move.sudo().adv_sage_export_move_ids.filtered("current")
+            move.adv_sage_export_id = current.export_id[:1]
+
+    def _search_adv_sage_export_id(self, operator, value):
+        return [
+            (
+                "adv_sage_export_move_ids",
+                "any",
+                [("current", "=", True), ("export_id", operator, value)],
+            )
+        ]
 
     def write(self, vals):
         if vals.get("state") == "draft":
@@ -28,6 +45,6 @@ class AccountMove(models.Model):
                     "%(entries)s was sent to Sage by the export %(export)s: it cannot be reset "
                     "to draft. Cancel that export first (Invoicing > Sage and FEC > Sage Exports).",
                     entries=", ".join(exported.mapped("name")),
-                    export=", ".join(exported.adv_sage_export_id.mapped("name")),
+                    export=", ".join(exported.sudo().adv_sage_export_id.mapped("name")),
                 )
             )

@@ -54,13 +54,13 @@ class AdvSageExport(models.Model):
     )
     cancel_user_id = fields.Many2one("res.users", string="Cancelled By", readonly=True)
     cancel_date = fields.Datetime(string="Cancelled On", readonly=True)
+    export_move_ids = fields.One2many(
+        "adv.sage.export.move", "export_id", string="Exported Entries", readonly=True
+    )
     move_ids = fields.Many2many(
         "account.move",
-        "adv_sage_export_move_rel",
-        "export_id",
-        "move_id",
         string="Entries",
-        readonly=True,
+        compute="_compute_move_ids",
         help="The entries of the file (kept when the export is cancelled).",
     )
     partner_ids = fields.Many2many(
@@ -82,6 +82,11 @@ class AdvSageExport(models.Model):
     total_credit = fields.Monetary(readonly=True)
     file = fields.Binary(string="Sage File", attachment=True, readonly=True, copy=False)
     filename = fields.Char(readonly=True)
+
+    @api.depends("export_move_ids")
+    def _compute_move_ids(self):
+        for export in self:
+            export.move_ids = export.export_move_ids.move_id
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -107,13 +112,14 @@ class AdvSageExport(models.Model):
                 raise UserError(
                     self.env._("The export %(name)s is already cancelled.", name=export.name)
                 )
-        self.env["account.move"].flush_model(["adv_sage_export_id"])
+        self.env["adv.sage.export.move"].flush_model()
         self.env.cr.execute(
             SQL(
-                "UPDATE account_move SET adv_sage_export_id = NULL WHERE adv_sage_export_id IN %s",
+                "UPDATE adv_sage_export_move SET current = FALSE WHERE export_id IN %s",
                 tuple(self.ids),
             )
         )
+        self.env["adv.sage.export.move"].invalidate_model(["current"])
         self.env["account.move"].invalidate_model(["adv_sage_export_id"])
         self.write(
             {
@@ -140,7 +146,8 @@ class AdvSageExport(models.Model):
               JOIN account_journal j ON j.id = m.journal_id
              WHERE m.company_id = %(company)s
                AND m.state = 'posted'
-               AND m.adv_sage_export_id IS NULL
+               AND NOT EXISTS (
+                    SELECT 1 FROM adv_sage_export_move x WHERE x.move_id = m.id AND x.current)
                AND m.date <= %(date_to)s
                AND (%(date_from)s::date IS NULL OR m.date >= %(date_from)s::date)
                AND (j.type = 'sale' OR (j.type IN ('bank', 'cash') AND EXISTS (
@@ -521,29 +528,27 @@ class AdvSageExport(models.Model):
         writer.third_party(fields_, [collective], terms)
 
     def _adv_record(self, move_ids, customers, totals):
-        """The export keeps its entries, customers and totals; the entries point to it (a
-        plain stored many2one, set in one statement for tens of thousands of entries)."""
+        """The export keeps its entries (one link each, current: the database refuses a second
+        current export of an entry), customers and totals. Tens of thousands of links are
+        inserted in one statement (a plain model: no computed field depends on it but the
+        entries' export, invalidated here)."""
         self.ensure_one()
-        self.env["account.move"].flush_model(["adv_sage_export_id"])
-        self.env.cr.execute(
-            SQL(
-                "UPDATE account_move SET adv_sage_export_id = %s WHERE id = ANY(%s)",
-                self.id,
-                move_ids,
-            )
-        )
+        self.env["adv.sage.export.move"].flush_model()
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO adv_sage_export_move_rel (export_id, move_id)
-                SELECT %s, unnest(%s::int[])
+                INSERT INTO adv_sage_export_move (export_id, move_id, current)
+                SELECT %s, unnest(%s::int[]), TRUE
                 """,
                 self.id,
                 move_ids,
             )
         )
-        self.env["account.move"].invalidate_model(["adv_sage_export_id"])
-        self.invalidate_recordset(["move_ids"])
+        self.env["adv.sage.export.move"].invalidate_model()
+        self.env["account.move"].invalidate_model(
+            ["adv_sage_export_move_ids", "adv_sage_export_id"]
+        )
+        self.invalidate_recordset(["export_move_ids", "move_ids"])
         journals = self.env["account.journal"].browse(totals)
         self.write(
             {

@@ -35,7 +35,8 @@ class AdvSagePending(models.Model):
               FROM account_move m
               JOIN account_journal j ON j.id = m.journal_id
              WHERE m.state = 'posted'
-               AND m.adv_sage_export_id IS NULL
+               AND NOT EXISTS (
+                    SELECT 1 FROM adv_sage_export_move x WHERE x.move_id = m.id AND x.current)
                AND (j.type = 'sale' OR (j.type IN ('bank', 'cash') AND EXISTS (
                     SELECT 1 FROM account_move_line l
                       JOIN account_account a ON a.id = l.account_id

@@ -86,7 +86,7 @@ class SageWriter:
     @staticmethod
     def _encode(lines):
         # a character CP850 cannot write becomes "?": the file always opens in Sage
-        return EOL.join(line.encode(ENCODING, "replace") for line in lines) + EOL
+        return ("\r\n".join(lines) + "\r\n").encode(ENCODING, "replace")
 
     def _block(self, flag, fields, expected, trailer=()):
         if len(fields) != expected:

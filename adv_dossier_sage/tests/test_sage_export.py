@@ -1,8 +1,11 @@
 from decimal import Decimal
 
+import psycopg2.errors
+
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import SageCommon
 from .sage_reader import balance_by_journal
@@ -177,6 +180,17 @@ class TestSageExport(SageCommon):
         second = self._export()
         self.assertEqual(second.move_ids, invoice)
         self.assertEqual([a["code"] for a in self._read(second)["accounts"]], ["C00001"])
+        # the database itself refuses a second current export of an entry
+        with (
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute(
+                "INSERT INTO adv_sage_export_move (export_id, move_id, current) "
+                "VALUES (%s, %s, TRUE)",
+                [first.id, invoice.id],
+            )
         with self.assertRaises(AccessError):
             first.with_user(self.accountant).unlink()
         with self.assertRaisesRegex(UserError, "kept as a record"):
