@@ -1,0 +1,26 @@
+{
+    "name": "ADV Dossier - Sage 100 and FEC exports",
+    "summary": "Customer accounts and sales/receipt entries exported for Sage 100 Comptabilite, "
+    "and the French audit file (FEC), for the accountant",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "author": "adv_dossier contributors",
+    "website": "https://github.com/adv-dossier/adv_dossier",
+    "license": "LGPL-3",
+    "depends": ["adv_dossier", "l10n_fr_account"],
+    "data": [
+        "security/adv_dossier_sage_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "views/adv_sage_export_views.xml",
+        "views/adv_sage_pending_views.xml",
+        "views/account_journal_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/adv_sage_export_wizard_views.xml",
+        "wizards/adv_fec_export_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": ["demo/adv_dossier_sage_demo.xml"],
+    "installable": True,
+    "application": False,
+}
